@@ -13,6 +13,7 @@ export interface GraphAttributes {
   builddir: string;
   created: string;
   errors: string[];
+  warnings?: string[];
 }
 
 export interface FileNode {
@@ -37,6 +38,10 @@ export interface ActionNode {
   outputs: string[];
   rid: string | null;
   exit: number;
+  /** commands run after `args` on the same outputs, in the same place (ranlib after ar) */
+  post?: string[][];
+  /** the build system's rule name for a custom step, when it has one */
+  rule?: string;
 }
 
 export type NodeAttributes = FileNode | ActionNode;

@@ -1,0 +1,61 @@
+// Reading graph.json back: schema-checked (schema/graph.schema.json), then structurally checked
+// (every edge names existing nodes, no cycle). The only way other stages take a graph in.
+import { readFile } from 'node:fs/promises';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import type { SerializedGraph } from '../model/graph.js';
+import { type Result, ok, err } from '../model/result.js';
+import { deserializeGraph, graphHasCycle } from './build.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const GRAPH_SCHEMA_PATH = resolve(here, '..', '..', 'schema', 'graph.schema.json');
+
+type Validate = ((x: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+let validator: Validate | undefined;
+
+async function getValidator(): Promise<Validate> {
+  if (validator) return validator;
+  const require = createRequire(import.meta.url);
+  const Ajv2020 = require('ajv/dist/2020.js') as { default: new (o: object) => { compile(s: object): Validate } };
+  const schema = JSON.parse(await readFile(GRAPH_SCHEMA_PATH, 'utf8')) as object;
+  validator = new Ajv2020.default({ allErrors: false, strict: false }).compile(schema);
+  return validator;
+}
+
+export async function validateGraph(x: unknown): Promise<Result<SerializedGraph, string>> {
+  const v = await getValidator();
+  if (!v(x)) {
+    const e = v.errors?.[0];
+    return err(`does not match the graph schema: ${e?.instancePath || '/'} ${e?.message ?? ''}`.trim());
+  }
+  const g = x as SerializedGraph;
+  const keys = new Set(g.nodes.map((n) => n.key));
+  for (const e of g.edges) {
+    if (!keys.has(e.source) || !keys.has(e.target)) return err(`edge ${e.source} -> ${e.target} names a missing node`);
+  }
+  try {
+    if (graphHasCycle(deserializeGraph(g))) return err('the graph has a cycle');
+  } catch (e: unknown) {
+    return err(`is not a valid graph: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return ok(g);
+}
+
+export async function loadGraph(path: string): Promise<Result<SerializedGraph, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return err(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a graph.json' : 'cannot be read'}`);
+  }
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch {
+    return err(`${path}: not valid JSON`);
+  }
+  const v = await validateGraph(x);
+  return v.ok ? v : err(`${path}: ${v.error}`);
+}

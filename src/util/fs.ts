@@ -1,0 +1,56 @@
+// Writing files so that a reader never sees half of one: write a temp file beside it, then rename.
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, basename, join } from 'node:path';
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable called `name` on PATH, or null. */
+export async function which(name: string, pathVar = process.env['PATH'] ?? ''): Promise<string | null> {
+  const { access, constants } = await import('node:fs/promises');
+  for (const dir of pathVar.split(':')) {
+    if (dir === '') continue;
+    const p = join(dir, name);
+    try {
+      await access(p, constants.X_OK);
+      if ((await stat(p)).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
