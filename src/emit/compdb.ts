@@ -19,13 +19,29 @@ function outputArg(args: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * CMake adds its own depfile flags (`-MD -MT <object> -MF <depfile>`, CMAKE_DEPFILE_FLAGS_<LANG>) to every
+ * compile and leaves them out of the compilation database it exports; so do we, for CMake builds only.
+ * Depfile flags a project sets itself are kept.
+ */
+export function withoutCmakeDepfileFlags(args: readonly string[]): string[] {
+  for (let i = 0; i + 4 < args.length; i++) {
+    if (args[i] === '-MD' && args[i + 1] === '-MT' && args[i + 3] === '-MF') {
+      return [...args.slice(0, i), ...args.slice(i + 5)];
+    }
+  }
+  return [...args];
+}
+
 export function compileCommands(graph: SerializedGraph): CompileCommand[] {
   const out: CompileCommand[] = [];
+  const cmake = graph.attributes.system === 'cmake';
   for (const n of graph.nodes) {
     const a = n.attributes;
     if (a.type !== 'action' || a.category !== 'compile') continue;
     const act = a as ActionNode;
-    const args = [act.real, ...act.args.slice(1)];
+    const own = cmake ? withoutCmakeDepfileFlags(act.args) : act.args;
+    const args = [act.real, ...own.slice(1)];
     const o = outputArg(act.args);
     act.inputs.forEach((file, i) => {
       const output = o ?? act.outputs[i] ?? act.outputs[0] ?? '';
