@@ -61,6 +61,13 @@ if(DEFINED ENV{CONTINUITY_FAKE_PACKAGES} AND NOT "$ENV{CONTINUITY_FAKE_PACKAGES}
   set(_continuity_fake_mode "$ENV{CONTINUITY_FAKE_PACKAGES}")
 endif()
 
+# CMake reads a toolchain file more than once per project (each project() and enable_language()). Each new
+# definition of find_package would rename the previous override to _find_package, and the override would
+# then call itself; so the override is defined once per CMake run.
+get_property(_continuity_find_defined GLOBAL PROPERTY CONTINUITY_FIND_DEFINED)
+if(NOT _continuity_find_defined)
+set_property(GLOBAL PROPERTY CONTINUITY_FIND_DEFINED 1)
+
 function(_continuity_json_list out)
   set(_j "[]")
   set(_i 0)
@@ -222,3 +229,5 @@ macro(find_package _cfp_name)
     set_property(GLOBAL PROPERTY CONTINUITY_FIND_DEPTH 0)
   endif()
 endmacro()
+
+endif() # CONTINUITY_FIND_DEFINED

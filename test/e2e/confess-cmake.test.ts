@@ -137,7 +137,7 @@ describe('confess cmake: bad input', () => {
 
   it('a missing cmake', async () => {
     const out = join(work, 'bad3');
-    const r = await execa('node', [join(REPO, 'bin', 'continuity.js'), 'confess', 'cmake', join(REPO, 'fixtures', 'c-static-exe'), '--out', out], {
+    const r = await execa(process.execPath, [join(REPO, 'bin', 'continuity.js'), 'confess', 'cmake', join(REPO, 'fixtures', 'c-static-exe'), '--out', out], {
       reject: false, all: true, env: { PATH: '/nonexistent' }, extendEnv: false,
     });
     expect(r.exitCode).not.toBe(0);
@@ -149,9 +149,13 @@ describe('confess cmake: bad input', () => {
     // A compiler wrapper that appends a broken line to the spool, as a shim killed mid-report could.
     const dir = join(work, 'malformed');
     await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'torn.sh'), [
+      `printf '{"v":1,"rid":"torn' >> "$CONTINUITY_SPOOL"`,
+      `echo 'int main(void){return 0;}' > "$1"`, '',
+    ].join('\n'));
     await writeFile(join(dir, 'CMakeLists.txt'), [
       'cmake_minimum_required(VERSION 3.16)', 'project(m C)',
-      'add_custom_command(OUTPUT x.c COMMAND sh -c "printf \'{\\"v\\":1,\\"rid\\":\\"torn\' >> \\"$CONTINUITY_SPOOL\\"; echo \'int main(void){return 0;}\' > x.c")',
+      'add_custom_command(OUTPUT x.c COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/torn.sh ${CMAKE_CURRENT_BINARY_DIR}/x.c)',
       'add_executable(m ${CMAKE_CURRENT_BINARY_DIR}/x.c)', '',
     ].join('\n'));
     const out = join(work, 'bad4');
