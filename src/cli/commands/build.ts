@@ -1,0 +1,70 @@
+// `continuity build <confess-out-dir|graph.json|actions.json|BUILD.dhall> --out DIR`: wiring only (src/execute does the work).
+import type { CommandModule } from 'yargs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { ExitError, UserError } from '../../model/result.js';
+
+interface BuildArgs {
+  input: string;
+  out: string;
+  store?: string;
+  jobs: number;
+  sandbox: boolean;
+  quiet: boolean;
+  key?: string;
+  ledger?: string;
+}
+
+export const buildCommand: CommandModule<object, BuildArgs> = {
+  command: 'build <input>',
+  describe: 'Build a graph hermetically: each action in a sandbox, outputs in a content-addressed store',
+  builder: (y) =>
+    y
+      .positional('input', { type: 'string', demandOption: true, describe: 'a confession\'s output directory, graph.json, actions.json, or BUILD.dhall (or a directory holding it)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'materialize outputs here, at their build-tree paths' })
+      .option('store', { type: 'string', describe: 'store directory (default: $XDG_CACHE_HOME/continuity or ~/.cache/continuity)' })
+      .option('jobs', { alias: 'j', type: 'number', default: cpus().length, describe: 'actions run at once' })
+      .option('sandbox', { type: 'boolean', default: true, describe: 'run actions in a sandbox (--no-sandbox: directly; not hermetic)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+      .option('key', { type: 'string', describe: 'sign with this secret key (default: the `continuity keygen` key, when there is one)' })
+      .option('ledger', { type: 'string', describe: 'commit attestations to this git repository (default: <store>/ledger)' }) as never,
+  handler: async (argv) => {
+    const { loadBuildInput } = await import('../../execute/input.js');
+    const { Store, defaultStoreDir } = await import('../../execute/store.js');
+    const { detectSandbox } = await import('../../execute/sandbox.js');
+    const { buildActions } = await import('../../execute/build.js');
+    const { progressPrinter } = await import('../../execute/progress.js');
+
+    if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UserError(`--jobs must be a positive integer, not ${String(argv.jobs)}`);
+    const actions = await loadBuildInput(resolve(argv.input));
+    const sandbox = detectSandbox(!argv.sandbox);
+    if (!sandbox.ok) throw new UserError(sandbox.error);
+    const store = await Store.open(resolve(argv.store ?? defaultStoreDir()));
+    if (!store.ok) throw new UserError(store.error);
+    const out = resolve(argv.out);
+    const progress = progressPrinter(process.stderr, !argv.quiet && process.stderr.isTTY === true);
+    const r = await buildActions(actions, { out, store: store.value, sandbox: sandbox.value, jobs: argv.jobs, onProgress: progress.update });
+    progress.clear();
+    if (!r.ok) throw new UserError(r.error);
+    const s = r.value;
+    for (const f of s.failures) {
+      process.stderr.write(`continuity: action ${f.id} (${f.kind} ${f.identifier}) failed: ${f.failure.message}\n`);
+      if (f.failure.stderr.trim()) process.stderr.write(`${f.failure.stderr.trimEnd()}\n`);
+    }
+    if (!argv.quiet || s.failed > 0) {
+      process.stderr.write(`continuity: ${s.executed} executed, ${s.cached} cached, ${s.failed} failed${s.skipped ? `, ${s.skipped} not run` : ''}\n`);
+    }
+    if (s.failed > 0) throw new ExitError(1);
+
+    // Signing is src/attest's concern: it signs the build record's outputs and proof into the ledger.
+    if (s.record) {
+      const { attestAfterBuild } = await import('../../attest/after-build.js');
+      await attestAfterBuild(s.record, out, {
+        key: argv.key === undefined ? undefined : resolve(argv.key),
+        ledger: argv.ledger === undefined ? undefined : resolve(argv.ledger),
+        store: store.value.root,
+        quiet: argv.quiet,
+      });
+    }
+  },
+};

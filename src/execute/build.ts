@@ -1,0 +1,198 @@
+// actions → a hermetic build: sources rehashed (keys recomputed if they changed since lowering),
+// actions scheduled over the DAG, outputs materialized under --out at their build-tree paths, and
+// <out>/.continuity/build-record.json written last. Nothing is written to --out unless every action succeeded.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Sha256, sha256Hex } from '../model/hash.js';
+import type { BuildRecord, BuildRecordAction, BuildRecordOutput } from '../model/build-record.js';
+import { type Result, ok, err } from '../model/result.js';
+import type { ActionsFile, LoweredAction } from '../lower/actions.js';
+import { actionGraph, computeKeys } from '../lower/key.js';
+import { symlinkAtomic, writeFileAtomic } from './atomic.js';
+import { type ActionFailure, runAction, type ExecContext } from './executor.js';
+import { schedule } from './scheduler.js';
+import type { SandboxKind } from './sandbox.js';
+import type { CachedOutput, Store } from './store.js';
+import { topologicalSort } from 'graphology-dag';
+
+export interface BuildOptions {
+  out: string;
+  store: Store;
+  sandbox: SandboxKind;
+  jobs: number;
+  /** called as actions start and finish (the CLI draws a progress line with it) */
+  onProgress?: (p: BuildProgress) => void;
+}
+
+export interface BuildProgress {
+  total: number;
+  done: number;
+  running: string[];
+  executed: number;
+  cached: number;
+  failed: number;
+}
+
+export interface FailedAction {
+  id: string;
+  identifier: string;
+  kind: string;
+  failure: ActionFailure;
+}
+
+export interface BuildSummary {
+  total: number;
+  executed: number;
+  cached: number;
+  failed: number;
+  skipped: number;
+  failures: FailedAction[];
+  /** present when the build succeeded and --out was written */
+  record: BuildRecord | null;
+  recordPath: string | null;
+  /** ids of the actions that ran (not served from cache) */
+  executedIds: string[];
+}
+
+/** Rehashes source inputs; when any changed since lowering, recomputes every key. */
+export async function refreshSources(file: ActionsFile): Promise<Result<ActionsFile, string>> {
+  const seen = new Map<string, Sha256>();
+  let changed = false;
+  const actions: LoweredAction[] = [];
+  for (const a of file.actions) {
+    const inputs = [];
+    for (const i of a.inputs) {
+      if (i.kind !== 'source') {
+        inputs.push(i);
+        continue;
+      }
+      let h = seen.get(i.host);
+      if (!h) {
+        try {
+          h = sha256Hex(await readFile(i.host));
+        } catch {
+          return err(`action ${a.id} (${a.action.identifier}) reads ${i.host}, which is missing`);
+        }
+        seen.set(i.host, h);
+      }
+      if (h !== i.sha256) changed = true;
+      inputs.push({ ...i, sha256: h });
+    }
+    actions.push({ ...a, inputs });
+  }
+  if (!changed) return ok(file);
+  const keyed = computeKeys(actions);
+  return keyed.ok ? ok({ ...file, actions: keyed.value }) : keyed;
+}
+
+/** A file faked for a missing package while confessing cannot be built against: refuse, naming it. */
+export function fakeInputError(file: ActionsFile): string | null {
+  for (const a of file.actions) {
+    const f = a.inputs.find((i) => i.kind === 'source' && i.fake === true);
+    if (f && f.kind === 'source') {
+      return `action ${a.id} (${a.action.identifier}) reads ${f.host}, a stand-in for a package this machine lacks (faked while confessing); install the package, or confess again with --fake-packages none`;
+    }
+  }
+  return null;
+}
+
+export async function buildActions(file: ActionsFile, opts: BuildOptions): Promise<Result<BuildSummary, string>> {
+  const startTime = Date.now();
+  const fake = fakeInputError(file);
+  if (fake) return err(fake);
+  const refreshed = await refreshSources(file);
+  if (!refreshed.ok) return refreshed;
+  const actions = refreshed.value.actions;
+  const g = actionGraph(actions);
+  if (!g.ok) return g;
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  const ctx: ExecContext = { store: opts.store, sandbox: opts.sandbox, srcdir: file.srcdir, builddir: file.builddir, done: new Map() };
+  const progress: BuildProgress = { total: actions.length, done: 0, running: [], executed: 0, cached: 0, failed: 0 };
+  const cachedIds = new Set<string>();
+  const executedIds: string[] = [];
+  const failures: FailedAction[] = [];
+  const outcomes = await schedule(g.value, Math.max(1, opts.jobs), async (id) => {
+    const a = byId.get(id) as LoweredAction;
+    progress.running.push(a.action.identifier);
+    opts.onProgress?.(progress);
+    const r = await runAction(a, ctx).catch((e: unknown) => ({
+      ok: false as const,
+      failure: { reason: 'internal' as const, message: e instanceof Error ? e.message : String(e), stderr: '' },
+    }));
+    progress.running = progress.running.filter((x) => x !== a.action.identifier);
+    progress.done += 1;
+    if (r.ok) {
+      ctx.done.set(id, r.outputs);
+      if (r.cached) {
+        progress.cached += 1;
+        cachedIds.add(id);
+      } else {
+        progress.executed += 1;
+        executedIds.push(id);
+      }
+    } else {
+      progress.failed += 1;
+      failures.push({ id, identifier: a.action.identifier, kind: a.kind, failure: r.failure });
+    }
+    opts.onProgress?.(progress);
+    return r.ok;
+  });
+  const skipped = [...outcomes.values()].filter((o) => o === 'skipped').length;
+  const summary: BuildSummary = {
+    total: actions.length, executed: progress.executed, cached: progress.cached, failed: progress.failed, skipped,
+    failures, record: null, recordPath: null, executedIds,
+  };
+  if (failures.length > 0) return ok(summary);
+
+  // materialize, later producers last so an in-place update (ranlib) wins
+  const outputs = new Map<string, BuildRecordOutput>();
+  const links: string[] = [];
+  for (const id of topologicalSort(g.value)) {
+    const a = byId.get(id) as LoweredAction;
+    for (const o of ctx.done.get(id) ?? []) {
+      const rel = o.name.startsWith('/') ? join('.continuity', 'outside', o.name) : o.name;
+      const bytes = await opts.store.readVerified(o.sha256);
+      if (!bytes) return err(`store object ${o.sha256} (${o.name}) vanished or was corrupted while materializing`);
+      if (o.symlink) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), join(opts.out, rel));
+      else await writeFileAtomic(join(opts.out, rel), bytes, o.executable ? 0o755 : 0o644);
+      outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
+      if (o.symlink) links.push(rel);
+    }
+  }
+  // a symbolic link is recorded with the hash of what reading it gives (its target's bytes), when it resolves
+  for (const rel of links) {
+    const bytes = await readFile(join(opts.out, rel)).catch(() => null);
+    const rec = outputs.get(rel);
+    if (bytes && rec) outputs.set(rel, { ...rec, sha256: sha256Hex(bytes) });
+  }
+  const closure = new Set<string>();
+  const recActions: BuildRecordAction[] = actions.map((a) => {
+    a.closure.forEach((p) => closure.add(p));
+    return {
+      key: a.key, category: a.kind, identifier: a.action.identifier, cached: cachedIds.has(a.id),
+      inputs: a.inputs.map((i) => ({ path: i.path, sha256: i.kind === 'source' ? i.sha256 : outputHash(ctx.done.get(i.producer), i.output) })),
+      coeffects: [],
+    };
+  });
+  const record: BuildRecord = {
+    version: 1,
+    buildId: randomUUID(),
+    derivationHash: sha256Hex(actions.map((a) => a.key).sort().join('\n')),
+    startTime,
+    endTime: Date.now(),
+    outputs: [...outputs.values()].sort((x, y) => (x.path < y.path ? -1 : 1)),
+    actions: recActions,
+    toolchainPaths: [...closure].sort(),
+    coeffectsFile: file.coeffectsFile,
+  };
+  const recordPath = join(opts.out, '.continuity', 'build-record.json');
+  await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  return ok({ ...summary, record, recordPath });
+}
+
+function outputHash(outs: CachedOutput[] | undefined, name: string): Sha256 {
+  const o = outs?.find((x) => x.name === name);
+  if (!o) throw new Error(`output ${name} missing after a successful build`);
+  return o.sha256;
+}

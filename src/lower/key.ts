@@ -1,0 +1,66 @@
+// Action keys (§4 Action.key, §6 coset cache key): sha256 over a canonical encoding of the action's
+// input hashes, key command, environment and toolchain. A generated input is addressed by its
+// producer's key and output name, so every key is known before anything runs.
+import { DirectedGraph } from 'graphology';
+import { hasCycle, topologicalSort } from 'graphology-dag';
+import { type ActionKey, type Sha256, actionKeyOf, sha256Hex } from '../model/hash.js';
+import type { StorePath } from '../model/seed.js';
+import { type Result, ok, err } from '../model/result.js';
+import type { LoweredAction } from './actions.js';
+import { canonicalJson } from './canonical.js';
+
+/** The address of a not-yet-built output: the hash of its producer's key and its name. */
+export const outputAddress = (producer: ActionKey, output: string): Sha256 => sha256Hex(`${producer}\0${output}`);
+
+/** Actions as a graphology DAG: producer → consumer. */
+export function actionGraph(actions: readonly LoweredAction[]): Result<DirectedGraph, string> {
+  const g = new DirectedGraph();
+  for (const a of actions) g.addNode(a.id);
+  for (const a of actions) {
+    for (const i of a.inputs) {
+      if (i.kind !== 'generated') continue;
+      if (!g.hasNode(i.producer)) return err(`action ${a.id} reads ${i.path} from ${i.producer}, which is not in the graph`);
+      if (i.producer === a.id) return err(`action ${a.id} reads its own output ${i.path} (a cycle)`);
+      g.mergeEdge(i.producer, a.id);
+    }
+  }
+  if (hasCycle(g)) return err('the actions form a cycle');
+  return ok(g);
+}
+
+function keyOne(a: LoweredAction, keys: ReadonlyMap<string, ActionKey>): { key: ActionKey; inputs: StorePath[] } {
+  const inputs: StorePath[] = a.inputs.map((i) => {
+    if (i.kind === 'source') return { hash: i.sha256, name: i.path };
+    const pk = keys.get(i.producer);
+    if (!pk) throw new Error(`key of ${i.producer} not computed before ${a.id}`);
+    return { hash: outputAddress(pk, i.output), name: i.path };
+  });
+  const tc = a.toolchain;
+  const canonical = canonicalJson({
+    v: 1,
+    kind: a.kind,
+    cwd: a.cwd,
+    command: a.keyCommand,
+    env: [...a.action.env].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+    inputs: [...inputs].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
+    outputs: a.outputs.map((o) => [o.name, o.path]).sort(),
+    toolchain: { compiler: tc.compiler.hash, version: tc.version, host: tc.host, target: tc.target, hostOther: tc.hostOther, targetOther: tc.targetOther, sysroot: tc.sysroot?.hash ?? null },
+  });
+  return { key: actionKeyOf(canonical), inputs };
+}
+
+/** Computes every action's key in dependency order (and the model Action's input store paths). */
+export function computeKeys(actions: LoweredAction[]): Result<LoweredAction[], string> {
+  const g = actionGraph(actions);
+  if (!g.ok) return g;
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  const keys = new Map<string, ActionKey>();
+  const out = new Map<string, LoweredAction>();
+  for (const id of topologicalSort(g.value)) {
+    const a = byId.get(id) as LoweredAction;
+    const { key, inputs } = keyOne(a, keys);
+    keys.set(id, key);
+    out.set(id, { ...a, key, action: { ...a.action, inputs } });
+  }
+  return ok(actions.map((a) => out.get(a.id) as LoweredAction));
+}

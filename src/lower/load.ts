@@ -1,0 +1,39 @@
+// Reading graph.json (lowered here) or actions.json (as is) from disk. One-line UserErrors on bad input.
+// (src/execute/input.ts decides which kind of input `continuity build` was given.)
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../model/result.js';
+import type { SerializedGraph } from '../model/graph.js';
+import type { ActionsFile } from './actions.js';
+import { checkActionsFile, lowerGraph } from './lower.js';
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e: unknown) {
+    throw new UserError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+export async function lowerOrThrow(graph: SerializedGraph, graphPath: string | undefined, label: string): Promise<ActionsFile> {
+  const r = await lowerGraph(graph, graphPath ? { graphPath } : {});
+  if (!r.ok) throw new UserError(`${label}: ${r.error.message}`);
+  return r.value;
+}
+
+/** graph.json or actions.json → actions. */
+export async function loadJsonInput(path: string): Promise<ActionsFile> {
+  const x = await readJson(path);
+  if (typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'continuity-actions') {
+    const r = checkActionsFile(x);
+    if (!r.ok) throw new UserError(`${path}: ${r.error}`);
+    return r.value;
+  }
+  return lowerOrThrow(x as SerializedGraph, path, path);
+}

@@ -1,0 +1,69 @@
+// A tool binary → its identity: sha256 of the real (symlink-resolved) file, `--version`'s first line,
+// and `-dumpmachine` for compilers. Cached per path for the life of the process.
+import { execFile } from 'node:child_process';
+import { readFile, realpath } from 'node:fs/promises';
+import { type Sha256, sha256Hex } from '../model/hash.js';
+import { type Result, ok, err } from '../model/result.js';
+
+export type ToolFamily = 'gcc' | 'clang' | 'nvcc' | 'ar' | 'other';
+
+export interface ToolIdentity {
+  path: string;
+  realPath: string;
+  sha256: Sha256;
+  version: string | null;
+  /** the compiler's own `-dumpmachine` (for nvcc, the host compiler's) */
+  machine: string | null;
+}
+
+function run(cmd: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 20_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C' } }, (e, stdout) => {
+      resolve(e ? null : stdout);
+    });
+  });
+}
+
+export function toolFamily(path: string): ToolFamily {
+  const base = path.split('/').pop() ?? path;
+  if (base.includes('nvcc')) return 'nvcc';
+  if (base.includes('clang')) return 'clang';
+  if (/(^|-)ar$|ranlib$/.test(base)) return 'ar';
+  if (/(^|-)(gcc|g\+\+|cc|c\+\+|cpp)(-[0-9.]+)?$/.test(base)) return 'gcc';
+  return 'other';
+}
+
+const cache = new Map<string, Promise<Result<ToolIdentity, string>>>();
+
+async function probe(path: string): Promise<Result<ToolIdentity, string>> {
+  let real: string;
+  let bytes: Uint8Array;
+  try {
+    real = await realpath(path);
+    bytes = await readFile(real);
+  } catch {
+    return err(`tool ${path} is not on this machine`);
+  }
+  const family = toolFamily(path);
+  const first = (s: string | null): string | null => s?.split('\n').find((l) => l.trim() !== '')?.trim() ?? null;
+  const version = family === 'other' ? null : first(await run(path, ['--version']));
+  let machine: string | null = null;
+  if (family === 'gcc' || family === 'clang') machine = first(await run(path, ['-dumpmachine']));
+  else if (family === 'nvcc') machine = first(await run('cc', ['-dumpmachine']));
+  return ok({ path, realPath: real, sha256: sha256Hex(bytes), version, machine });
+}
+
+export function probeTool(path: string): Promise<Result<ToolIdentity, string>> {
+  let p = cache.get(path);
+  if (!p) {
+    p = probe(path);
+    cache.set(path, p);
+  }
+  return p;
+}
+
+/** This machine as a triple string, for tools that cannot say (ar, sh). */
+export function hostMachine(): string {
+  const arch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
+  return process.platform === 'linux' ? `${arch}-linux-gnu` : `${arch}-unknown-${process.platform}`;
+}

@@ -1,0 +1,102 @@
+// End to end on real projects (Debian source packages): confess → hermetic build → the project's own
+// tests run against the hermetically built programs, and its libraries export the same symbols as a
+// real CMake + Ninja build's.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { REPO, confess, realCmakeBuild } from '../helpers/real-cmake.js';
+import { compileCli } from '../execute/harness.js';
+import { cliBuild, ctestCommands, definedSymbols, files, libraries, sharedLibDirs, type CliBuild } from '../execute/compare.js';
+import type { SerializedGraph } from '../../src/model/graph.js';
+
+let work: string;
+beforeAll(async () => {
+  compileCli();
+  work = await mkdtemp(join(tmpdir(), 'continuity-build-real-'));
+  return async () => rm(work, { recursive: true, force: true });
+});
+
+async function fetchSource(name: string): Promise<string> {
+  const r = await execa('bash', [join(REPO, 'scripts', 'fetch-sources.sh'), name], { stdin: 'ignore' });
+  return r.stdout.trim().split('\n').pop() as string;
+}
+
+interface Built {
+  src: string;
+  real: string;
+  conf: string;
+  confBuild: string;
+  out: string;
+  build: CliBuild;
+  libDirs: string[];
+}
+
+/** Real build, confession and hermetic build of one project, side by side. */
+async function buildBoth(name: string): Promise<Built> {
+  const src = await fetchSource(name);
+  const real = join(work, `${name}-real`);
+  const conf = join(work, `${name}-confess`);
+  const out = join(work, `${name}-out`);
+  await realCmakeBuild(src, real);
+  const c = await confess(src, conf, [], ['--fake-packages', 'none']);
+  expect(c.exitCode, c.all).toBe(0);
+  const build = await cliBuild(conf, out, join(work, `${name}-store`));
+  expect(build.code, build.stderr).toBe(0);
+  const graph = JSON.parse(await readFile(join(conf, 'graph.json'), 'utf8')) as SerializedGraph;
+  return { src, real, conf, confBuild: graph.attributes.builddir, out, build, libDirs: await sharedLibDirs(out) };
+}
+
+async function sameSymbols(b: Built): Promise<string[]> {
+  const libs = await libraries(b.out, await files(b.out, ['.continuity']));
+  expect(libs).toEqual(await libraries(b.real, libs));
+  for (const l of libs) expect(await definedSymbols(join(b.out, l)), l).toEqual(await definedSymbols(join(b.real, l)));
+  return libs;
+}
+
+/** Runs the project's CTest tests with the hermetic programs: real build paths in arguments point into --out;
+ *  working directories are the confession's build tree, which holds what configuring wrote there. */
+async function ctestHermetic(b: Built): Promise<number> {
+  const tests = await ctestCommands(b.real);
+  expect(tests.length).toBeGreaterThan(0);
+  const toOut = (s: string): string => s.split(b.real).join(b.out);
+  for (const t of tests) {
+    const env: Record<string, string> = { PATH: '/usr/bin:/bin', LANG: 'C', LD_LIBRARY_PATH: b.libDirs.join(':') };
+    const r = await execa(toOut(t.command[0] as string), t.command.slice(1).map(toOut), {
+      cwd: t.cwd.split(b.real).join(b.confBuild), env, extendEnv: false, reject: false, stdin: 'ignore', all: true, timeout: 120_000,
+    });
+    expect(r.exitCode, `${t.name}: ${r.all}`).toBe(0);
+  }
+  return tests.length;
+}
+
+describe('build real projects', () => {
+  it('cjson: every test program passes hermetically built; libraries export the real build\'s symbols', async () => {
+    const b = await buildBoth('cjson');
+    expect(b.build.executed).toBeGreaterThan(20);
+    const libs = await sameSymbols(b);
+    expect(libs.some((l) => /libcjson\.so/.test(l))).toBe(true);
+    const n = await ctestHermetic(b);
+    expect(n).toBeGreaterThanOrEqual(19);
+  });
+
+  it('brotli: its round-trip tests pass with the hermetic brotli, which compresses byte for byte like the real one', async () => {
+    const b = await buildBoth('brotli');
+    const libs = await sameSymbols(b);
+    expect(libs).toEqual(expect.arrayContaining([expect.stringMatching(/libbrotlienc\.so/), expect.stringMatching(/libbrotlidec\.so/)]));
+    expect(await ctestHermetic(b)).toBeGreaterThan(0);
+
+    const env = { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: b.libDirs.join(':') };
+    const input = join(work, 'brotli-input');
+    await writeFile(input, Buffer.concat([await readFile(join(b.src, 'c', 'enc', 'encode.c')), await readFile(join(b.src, 'c', 'dec', 'decode.c'))]));
+    const herm = join(work, 'brotli-input.herm.br');
+    const realBr = join(work, 'brotli-input.real.br');
+    await execa(join(b.out, 'brotli'), ['-q', '11', '-f', '-o', herm, input], { env, extendEnv: false });
+    await execa(join(b.real, 'brotli'), ['-q', '11', '-f', '-o', realBr, input]);
+    expect((await readFile(herm)).equals(await readFile(realBr))).toBe(true);
+    const back = join(work, 'brotli-input.back');
+    await execa(join(b.out, 'brotli'), ['-d', '-f', '-o', back, herm], { env, extendEnv: false });
+    expect((await readFile(back)).equals(await readFile(input))).toBe(true);
+  });
+});
