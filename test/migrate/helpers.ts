@@ -1,0 +1,78 @@
+// Shared steps of the migrate tests: a project copied to a temporary tree, confessed, migrated into its
+// own source tree (where BUILD.dhall files live), and graphs compared modulo where the trees are.
+import { execa } from 'execa';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE_CLOSURE, inClosure } from '../../src/lower/closure.js';
+import type { ActionNode, SerializedGraph } from '../../src/model/graph.js';
+import { REPO, confess } from '../helpers/real-cmake.js';
+
+export const FIXTURES = ['c-static-exe', 'c-shared-pic', 'cxx-subdirs', 'find-packages', 'custom-header', 'cuda', 'flags-and-spaces'];
+
+export interface Prepared {
+  name: string;
+  root: string;
+  src: string;
+  confessDir: string;
+  graph: SerializedGraph;
+}
+
+export async function sourceOf(name: string): Promise<string> {
+  if (FIXTURES.includes(name)) return join(REPO, 'fixtures', name);
+  const r = await execa('bash', [join(REPO, 'scripts', 'fetch-sources.sh'), name], { stdin: 'ignore' });
+  return r.stdout.trim().split('\n').pop() as string;
+}
+
+/** `<tmp>/src` (a copy of the project) confessed into `<tmp>/confess`. */
+export async function prepare(name: string, cmakeArgs: string[] = []): Promise<Prepared> {
+  const root = await mkdtemp(join(tmpdir(), `continuity-migrate-${name}-`));
+  const src = join(root, 'src');
+  await cp(await sourceOf(name), src, { recursive: true });
+  const confessDir = join(root, 'confess');
+  const r = await confess(src, confessDir, cmakeArgs);
+  if (r.exitCode !== 0) throw new Error(`confess ${name} failed: ${r.all}`);
+  const graph = JSON.parse(await readFile(join(confessDir, 'graph.json'), 'utf8')) as SerializedGraph;
+  return { name, root, src, confessDir, graph };
+}
+
+export interface ComparableAction {
+  category: string;
+  real: string;
+  cwd: string;
+  args: string[];
+  env: Record<string, string>;
+  inputs: string[];
+  deps: string[];
+  outputs: string[];
+  post: string[][];
+}
+
+/** Actions keyed by their outputs, with the trees replaced by <SRC> and <BUILD> and toolchain headers left out. */
+export function comparable(g: SerializedGraph): Map<string, ComparableAction> {
+  const { srcdir, builddir } = g.attributes;
+  const pairs: [string, string][] = ([[builddir, '<BUILD>'], [srcdir, '<SRC>']] as [string, string][]).sort((a, b) => b[0].length - a[0].length);
+  const rel = (s: string): string => pairs.reduce((acc, [from, to]) => acc.split(from).join(to), s);
+  const inTree = (p: string): boolean => pairs.some(([r]) => p === r || p.startsWith(`${r}/`));
+  const keep = (p: string): boolean => inTree(p) || !inClosure(p, BASE_CLOSURE);
+  const out = new Map<string, ComparableAction>();
+  for (const n of g.nodes) {
+    if (n.attributes.type !== 'action') continue;
+    const a = n.attributes as ActionNode;
+    const deps = [...new Set(a.deps.filter(keep))];
+    const inputs = a.category === 'compile' ? a.inputs : [...new Set([...a.inputs, ...deps])];
+    const c: ComparableAction = {
+      category: a.category,
+      real: a.real,
+      cwd: rel(a.cwd),
+      args: a.args.slice(1).map(rel),
+      env: a.env,
+      inputs: inputs.map(rel).sort(),
+      deps: a.category === 'compile' ? deps.filter((d) => !a.inputs.includes(d)).map(rel).sort() : [],
+      outputs: a.outputs.map(rel).sort(),
+      post: (a.post ?? []).map((cmd) => [(cmd[0] ?? '').split('/').pop() as string, ...cmd.slice(1).map(rel)]),
+    };
+    out.set(c.outputs.join('\n'), c);
+  }
+  return out;
+}
