@@ -1,9 +1,9 @@
 // What `continuity build` was pointed at → its actions. A confession's output directory (graph.json
 // inside), graph.json, actions.json, or a BUILD.dhall (file, or a directory holding one).
 // Input detection stays in `inputKind` alone: one line per kind of input.
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SerializedGraph } from '../model/graph.js';
+import { loadDhallBuild } from '../migrate/load.js';
 import { type Result, ok, err, UserError } from '../model/result.js';
 import type { ActionsFile } from '../lower/actions.js';
 import { loadJsonInput, lowerOrThrow } from '../lower/load.js';
@@ -22,25 +22,15 @@ const isDir = (p: string): boolean => {
 export function inputKind(path: string): Result<InputKind, string> {
   if (!existsSync(path)) return err(`${path}: no such file or directory`);
   if (!isDir(path)) return ok(path.endsWith('.dhall') ? { kind: 'dhall', path } : { kind: 'json', path });
+  try {
+    accessSync(path, constants.R_OK | constants.X_OK);
+  } catch {
+    return err(`${path}: cannot read this directory (permission denied)`);
+  }
   if (existsSync(join(path, 'graph.json'))) return ok({ kind: 'json', path: join(path, 'graph.json') });
   if (existsSync(join(path, 'continuity', 'project.dhall'))) return ok({ kind: 'dhall', path }); // every BUILD.dhall under it
   if (existsSync(join(path, 'BUILD.dhall'))) return ok({ kind: 'dhall', path: join(path, 'BUILD.dhall') });
   return err(`${path}: a directory without graph.json or BUILD.dhall`);
-}
-
-type DhallLoader = (path: string) => Promise<Result<SerializedGraph, string>>;
-
-async function dhallLoader(path: string): Promise<DhallLoader> {
-  // src/migrate turns BUILD.dhall into a graph; the specifier is a variable so this file compiles without it
-  const specifier = '../migrate/load.js';
-  let mod: { loadDhallBuild?: DhallLoader };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch {
-    throw new UserError(`${path}: building from BUILD.dhall needs src/migrate, which this build does not have`);
-  }
-  if (typeof mod.loadDhallBuild !== 'function') throw new UserError(`${path}: src/migrate has no loadDhallBuild`);
-  return mod.loadDhallBuild;
 }
 
 /** Loads any input `continuity build` accepts; bad input is a one-line UserError. */
@@ -51,8 +41,8 @@ export async function loadBuildInput(path: string): Promise<ActionsFile> {
     case 'json':
       return loadJsonInput(k.value.path);
     case 'dhall': {
-      const g = await (await dhallLoader(k.value.path))(k.value.path);
-      if (!g.ok) throw new UserError(`${k.value.path}: ${g.error}`);
+      const g = await loadDhallBuild(k.value.path);
+      if (!g.ok) throw new UserError(g.error); // its errors name the file
       return lowerOrThrow(g.value, k.value.path, k.value.path);
     }
   }

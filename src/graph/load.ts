@@ -26,8 +26,17 @@ async function getValidator(): Promise<Validate> {
 export async function validateGraph(x: unknown): Promise<Result<SerializedGraph, string>> {
   const v = await getValidator();
   if (!v(x)) {
-    const e = v.errors?.[0];
-    return err(`does not match the graph schema: ${e?.instancePath || '/'} ${e?.message ?? ''}`.trim());
+    // the most specific error: for a node that fits none of the node kinds, the deepest path names the bad field
+    const depth = (p: string): number => p.split('/').length;
+    const e = (v.errors ?? []).reduce<{ instancePath: string; message?: string } | undefined>(
+      (best, cur) => (best === undefined || depth(cur.instancePath) > depth(best.instancePath) ? cur : best), undefined);
+    const path = e?.instancePath ?? '';
+    // name the node by its key, not by its index: "node action:3: /attributes/args must be array"
+    const m = /^\/nodes\/(\d+)(.*)$/.exec(path);
+    const nodes = (x as { nodes?: unknown[] }).nodes;
+    const key = m && Array.isArray(nodes) ? (nodes[Number(m[1])] as { key?: unknown } | undefined)?.key : undefined;
+    const where = m && typeof key === 'string' ? `node ${key}: ${m[2] || '/'}` : path || '/';
+    return err(`does not match the graph schema: ${where} ${e?.message ?? ''}`.trim());
   }
   const g = x as SerializedGraph;
   const keys = new Set(g.nodes.map((n) => n.key));

@@ -5,6 +5,7 @@ import { UserError } from '../model/result.js';
 import type { SerializedGraph } from '../model/graph.js';
 import type { ActionsFile } from './actions.js';
 import { checkActionsFile, lowerGraph } from './lower.js';
+import { validateGraph } from '../graph/load.js';
 
 async function readJson(path: string): Promise<unknown> {
   let text: string;
@@ -35,5 +36,7 @@ export async function loadJsonInput(path: string): Promise<ActionsFile> {
     if (!r.ok) throw new UserError(`${path}: ${r.error}`);
     return r.value;
   }
-  return lowerOrThrow(x as SerializedGraph, path, path);
+  const g = await validateGraph(x);
+  if (!g.ok) throw new UserError(`${path}: ${g.error}`);
+  return lowerOrThrow(g.value, path, path);
 }

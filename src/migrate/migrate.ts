@@ -8,6 +8,7 @@ import type { CoeffectsFile } from '../model/coeffects.js';
 import type { SerializedGraph } from '../model/graph.js';
 import { type Result, ok, err } from '../model/result.js';
 import { checkGraph } from '../lower/lower.js';
+import { validateGraph } from '../graph/load.js';
 import { BUILD_FILE, CONFIGURED_DIR, PACKAGE_FILE, PROJECT_FILE, buildFileText, packageText, projectFileText } from './emit.js';
 import type { Roots } from './paths.js';
 import { recoverTargets } from './targets.js';
@@ -82,7 +83,9 @@ export async function migrate(input: string, to: string): Promise<Result<Migrate
   if (!graphPath.ok) return graphPath;
   const raw = await readJson(graphPath.value);
   if (!raw.ok) return raw;
-  const graph = checkGraph(raw.value);
+  const valid = await validateGraph(raw.value);
+  if (!valid.ok) return err(`${graphPath.value}: ${valid.error}`);
+  const graph = checkGraph(valid.value);
   if (!graph.ok) return err(`${graphPath.value}: ${graph.error}`);
   let coeffects: CoeffectsFile | null = null;
   const cpath = join(dirname(graphPath.value), 'coeffects.json');

@@ -54,3 +54,16 @@ export async function which(name: string, pathVar = process.env['PATH'] ?? ''): 
   }
   return null;
 }
+
+/** Whether `path` can be an output directory (`what` names the flag): absent, or a directory. A one-line reason if not. */
+export async function outDirProblem(path: string, what: string): Promise<string | null> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? null : `${what} ${path} is not a directory`;
+  } catch (e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ENOTDIR') return `${what} ${path} lies under a file, not a directory`;
+    return `${what} ${path}: cannot be used (${code ?? String(e)})`;
+  }
+}

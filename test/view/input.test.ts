@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadActionKeys, loadViewInput } from '../../src/view/input.js';
-import { checkGraph } from '../../src/view/load.js';
+import { loadGraphFile, describeLoadError } from '../../src/view/load.js';
 import type { SerializedGraph } from '../../src/model/graph.js';
 
 const GRAPH: SerializedGraph = {
@@ -19,15 +19,29 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe('checkGraph', () => {
-  it('accepts graph.json and names the first problem of anything else', () => {
-    expect(checkGraph(GRAPH)).toBeNull();
-    expect(checkGraph([])).toBe('the top level is not an object');
-    expect(checkGraph({ ...GRAPH, attributes: { ...GRAPH.attributes, version: 2 } })).toBe('unsupported version 2');
-    expect(checkGraph({ ...GRAPH, edges: [{ source: 'file:/s/a.c', target: 'action:7' }] })).toBe('edge 0 ends at unknown node action:7');
-    expect(checkGraph({ ...GRAPH, nodes: [...GRAPH.nodes, ...GRAPH.nodes] })).toBe('node file:/s/a.c appears twice');
-    expect(checkGraph({ ...GRAPH, nodes: [{ key: 'action:0', attributes: { type: 'action', category: 'weird' } }] }))
-      .toBe('action node action:0 has an unknown category "weird"');
+describe('loadGraphFile', () => {
+  it('accepts graph.json and names the problem of anything else: schema, edges, cycles', async () => {
+    const cases: [unknown, RegExp | null][] = [
+      [GRAPH, null],
+      [[], /does not match the graph schema/],
+      [{ ...GRAPH, attributes: { ...GRAPH.attributes, version: 2 } }, /does not match the graph schema: \/attributes\/version/],
+      [{ ...GRAPH, edges: [{ source: 'file:/s/a.c', target: 'action:7' }] }, /edge file:\/s\/a\.c -> action:7 names a missing node/],
+      [{
+        ...GRAPH,
+        nodes: [...GRAPH.nodes, { key: 'file:/s/b.c', attributes: { type: 'file', path: '/s/b.c', role: 'source' } }],
+        edges: [{ source: 'file:/s/a.c', target: 'file:/s/b.c' }, { source: 'file:/s/b.c', target: 'file:/s/a.c' }],
+      }, /the graph has a cycle/],
+    ];
+    for (const [i, [g, want]] of cases.entries()) {
+      const path = join(dir, `g${i}.json`);
+      await writeFile(path, JSON.stringify(g));
+      const r = await loadGraphFile(path);
+      if (want === null) expect(r.ok).toBe(true);
+      else {
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(describeLoadError(r.error)).toMatch(want);
+      }
+    }
   });
 });
 
@@ -47,7 +61,7 @@ describe('loadViewInput', () => {
     await writeFile(join(dir, 'bad.json'), '{"attributes":');
     await expect(loadViewInput(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not JSON: /);
     await writeFile(join(dir, 'other.json'), '{"hello": 1}');
-    await expect(loadViewInput(join(dir, 'other.json'))).rejects.toThrow(`${join(dir, 'other.json')}: not a graph.json: no graph attributes`);
+    await expect(loadViewInput(join(dir, 'other.json'))).rejects.toThrow(`${join(dir, 'other.json')}: not a graph.json: does not match the graph schema`);
   });
 });
 

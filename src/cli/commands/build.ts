@@ -42,6 +42,9 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     const store = await Store.open(resolve(argv.store ?? defaultStoreDir()));
     if (!store.ok) throw new UserError(store.error);
     const out = resolve(argv.out);
+    const { outDirProblem } = await import('../../util/fs.js');
+    const outProblem = await outDirProblem(out, '--out');
+    if (outProblem !== null) throw new UserError(outProblem);
     const progress = progressPrinter(process.stderr, !argv.quiet && process.stderr.isTTY === true);
     const r = await buildActions(actions, { out, store: store.value, sandbox: sandbox.value, jobs: argv.jobs, onProgress: progress.update });
     progress.clear();
