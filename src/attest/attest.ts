@@ -1,7 +1,7 @@
 // After a build: sign one attestation per output and one discharge proof for the build, and append
 // them to the ledger as one commit. Outputs are hashed again first, so what is signed is what is on
 // disk. Without a signing key (none given, none at the default place) nothing is written.
-import { access } from 'node:fs/promises';
+import { pathExists as exists } from '../util/fs.js';
 import { join, resolve } from 'node:path';
 import { defaultStoreDir } from '../execute/store.js';
 import type { BuildRecord } from '../model/build-record.js';
@@ -61,15 +61,6 @@ export interface AttestOptions {
 }
 
 export const defaultLedgerDir = (store?: string): string => join(store ?? defaultStoreDir(), 'ledger');
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function signAttestation(claim: Omit<Attestation, 'signature' | 'builder'>, key: KeyPair): Attestation {
   const builder = bytesToHex(key.publicKey);

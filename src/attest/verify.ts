@@ -2,7 +2,8 @@
 // In: an artifact path or a build id, the ledger, the trusted public keys. Out: what was verified, or
 // the first thing wrong, as a reason from a closed union. Nothing in the ledger is believed before its
 // signature checks; the ledger itself must be intact (git fsck) and append-only (every commit only adds).
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { pathExists as exists } from '../util/fs.js';
 import { resolve } from 'node:path';
 import type { Sha256 } from '../model/hash.js';
 import { type Result, ok, err, unreachable } from '../model/result.js';
@@ -91,15 +92,6 @@ export interface VerifyReport {
 export interface VerifyOptions {
   ledger: string;
   trustedKeys: readonly string[];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

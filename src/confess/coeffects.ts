@@ -6,16 +6,8 @@ import type { Coeffect } from '../model/seed.js';
 import type { Result } from '../model/result.js';
 import { ok, err } from '../model/result.js';
 
-interface LoggedFind {
-  name: string;
-  version: string | null;
-  components: string[];
-  required: boolean;
-  resolution: PackageResolution;
-  fakeRoot: string | null;
-  caller: string | null;
-  locations?: string[];
-}
+/** One line of the log: a request, plus where a found package's files were. */
+type LoggedFind = PackageRequest & { locations?: string[] };
 
 export function parseFindLog(text: string): Result<{ requests: PackageRequest[]; locations: Map<string, string[]> }, string> {
   const requests: PackageRequest[] = [];

@@ -1,5 +1,5 @@
 // Writing files so that a reader never sees half of one: write a temp file beside it, then rename.
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { access, open, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
 
@@ -65,5 +65,15 @@ export async function outDirProblem(path: string, what: string): Promise<string 
     if (code === 'ENOENT') return null;
     if (code === 'ENOTDIR') return `${what} ${path} lies under a file, not a directory`;
     return `${what} ${path}: cannot be used (${code ?? String(e)})`;
+  }
+}
+
+/** Whether anything (file, directory, link target) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }
