@@ -1,0 +1,522 @@
+#!/usr/bin/env node
+// Confession and collector at scale, on synthetic projects from scripts/synth.mjs (CMake flavour).
+// For each N, side by side in one run (order alternating between repetitions):
+//   real  = CMake configure + Ninja build with the real compilers;
+//   floor = the same configure + a build whose compilers and linkers do nothing but create their -o
+//           output (a launcher compiled here that runs the real tool during configure only);
+//   confess = `continuity confess cmake` of the same source.
+// Then the collector: many concurrent WebSocket clients (a C program that speaks exactly as a shim does:
+// one connection per report, with the secret) flood it with realistic compile reports; the same clients
+// against a bare WebSocket server that only counts messages give the ratio. Prints Markdown.
+//
+// Usage: node scripts/bench-scale.mjs [--tus 100,1000] [--large] [--reps N] [--reports N] [--clients N]
+//        [--no-confess] [--no-collector] [-j N]
+import { spawnSync, fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin', 'continuity.js');
+const SELF = fileURLToPath(import.meta.url);
+const log = (m) => process.stderr.write(`bench-scale: ${m}\n`);
+
+// ---------------------------------------------------------------- collector child (forked by the parent)
+if (process.argv[2] === '--child') {
+  const kind = process.argv[3];
+  const expected = Number(process.argv[4]);
+  let count = 0;
+  let malformed = 0;
+  let rejected = () => 0;
+  let stored = () => count;
+  let endpoint;
+  let secret;
+  let close;
+  if (kind === 'collector') {
+    const { Collector } = await import(pathToFileURL(join(ROOT, 'dist', 'collector', 'server.js')).href);
+    const c = new Collector();
+    await c.start();
+    c.on('report', () => count++);
+    c.on('malformed', () => malformed++);
+    rejected = () => c.rejectedClients;
+    stored = () => c.reports.size;
+    endpoint = c.endpoint;
+    secret = c.secret;
+    close = () => c.close();
+  } else if (kind === 'unix') {
+    // A transport the shims could use instead: a Unix stream socket in a private directory, the secret on
+    // the first line, the report after it, the server's end of stream as the receipt. Same parsing and
+    // storing as the collector (its accept()), without HTTP upgrade or WebSocket framing.
+    const { Collector } = await import(pathToFileURL(join(ROOT, 'dist', 'collector', 'server.js')).href);
+    const net = await import('node:net');
+    const { mkdtempSync: mk } = await import('node:fs');
+    const c = new Collector();
+    c.on('report', () => count++);
+    c.on('malformed', () => malformed++);
+    let bad = 0;
+    const dir = mk(join(tmpdir(), 'continuity-collector-'));
+    endpoint = join(dir, 'sock');
+    secret = c.secret;
+    const server = net.createServer((sock) => {
+      const chunks = [];
+      sock.on('data', (d) => chunks.push(d));
+      sock.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        const nl = text.indexOf('\n');
+        if (nl < 0 || text.slice(0, nl) !== secret) { bad++; sock.destroy(); return; }
+        c.accept(text.slice(nl + 1), 'socket');
+        sock.end('ok');
+      });
+      sock.on('error', () => sock.destroy());
+    });
+    await new Promise((r) => server.listen(endpoint, r));
+    rejected = () => bad;
+    stored = () => c.reports.size;
+    close = () => new Promise((r) => server.close(() => { rmSync(dir, { recursive: true, force: true }); r(); }));
+  } else {
+    // The bare baseline: the same library, the same check of the secret, no parsing and no storing.
+    const { WebSocketServer } = await import('ws');
+    secret = 'bare-baseline-secret';
+    const want = `Bearer ${secret}`;
+    let bad = 0;
+    const wss = new WebSocketServer({
+      host: '127.0.0.1', port: 0,
+      verifyClient: (info, cb) => { const ok = info.req.headers.authorization === want; if (!ok) bad++; cb(ok, 401); },
+    });
+    await new Promise((r) => wss.once('listening', r));
+    wss.on('connection', (ws) => { ws.on('message', () => count++); ws.on('error', () => ws.terminate()); });
+    endpoint = `127.0.0.1:${wss.address().port}`;
+    rejected = () => bad;
+    close = () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); });
+  }
+  const peakRss = () => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
+  };
+  process.on('message', async (m) => {
+    if (m === 'stats') {
+      const cpu = process.cpuUsage(cpu0);
+      process.send({ count, stored: stored(), malformed, rejected: rejected(), rss: peakRss(), expected, cpu: (cpu.user + cpu.system) / 1e6 });
+      await close();
+      process.exit(0);
+    }
+  });
+  const cpu0 = process.cpuUsage();
+  process.send({ endpoint, secret });
+  await new Promise(() => {});
+}
+
+// ---------------------------------------------------------------- arguments
+const argv = process.argv.slice(2);
+let tusList = [100, 1000];
+let reps = 1;
+let reports = 20000;
+let clients = 32;
+let jobs = cpus().length;
+let doConfess = true;
+let doCollector = true;
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const num = () => {
+    const v = Number(argv[++i]);
+    if (!Number.isInteger(v) || v < 1) { console.error(`bench-scale: ${a} takes a positive integer`); process.exit(2); }
+    return v;
+  };
+  if (a === '--tus') {
+    tusList = String(argv[++i] ?? '').split(',').map(Number);
+    if (tusList.some((n) => !Number.isInteger(n) || n < 10)) { console.error('bench-scale: --tus takes a comma-separated list of integers ≥ 10'); process.exit(2); }
+  } else if (a === '--large') tusList = [...new Set([...tusList, 10000])];
+  else if (a === '--reps') reps = num();
+  else if (a === '--reports') reports = num();
+  else if (a === '--clients') clients = num();
+  else if (a === '-j') jobs = num();
+  else if (a === '--no-confess') doConfess = false;
+  else if (a === '--no-collector') doCollector = false;
+  else { console.error(`bench-scale: unknown argument ${JSON.stringify(a)}`); process.exit(2); }
+}
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  console.error('bench-scale: dist/ is missing; run `npm run build` first');
+  process.exit(1);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Runs a command, returns wall seconds; throws with the tail of its output on failure. */
+function timed(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, ...opts });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout || '').slice(-2000)}`);
+  return s;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'continuity-bench-scale-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+function cc(name, source) {
+  writeFileSync(join(work, `${name}.c`), source);
+  timed('cc', ['-O2', '-pthread', '-o', join(work, name), join(work, `${name}.c`)]);
+  return join(work, name);
+}
+
+// A do-nothing compiler, used as CMAKE_<LANG>_COMPILER_LAUNCHER and _LINKER_LAUNCHER: during configure
+// (no CONTINUITY_BENCH_NOOP) it runs the real tool, so every probe gets true answers; during the build it
+// only creates the -o output and a depfile naming nothing.
+const NOOP_C = String.raw`
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  if (argc < 2) return 2;
+  if (!getenv("CONTINUITY_BENCH_NOOP")) { execvp(argv[1], argv + 1); perror(argv[1]); return 127; }
+  const char *out = NULL, *mf = NULL;
+  for (int i = 2; i + 1 < argc; i++) {
+    if (strcmp(argv[i], "-o") == 0) out = argv[++i];
+    else if (strcmp(argv[i], "-MF") == 0) mf = argv[++i];
+  }
+  if (out) { int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0755); if (fd < 0) { perror(out); return 1; } close(fd); }
+  if (out && mf) { FILE *f = fopen(mf, "w"); if (f) { fprintf(f, "%s:\n", out); fclose(f); } }
+  return 0;
+}
+`;
+
+// Load for the collector: T threads, each sending its share of reports the way a shim does (connect,
+// upgrade with the bearer secret, one text frame, a close frame, wait for the server's close).
+const CLIENT_C = String.raw`
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+static const char *host, *secret, *pre, *post;
+static int port, total, threads;
+static long failures;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int put(int fd, const char *p, size_t n) {
+  while (n) { ssize_t w = write(fd, p, n); if (w <= 0) return -1; p += w; n -= (size_t)w; }
+  return 0;
+}
+static int frame(int fd, int op, const char *d, size_t n) {
+  unsigned char h[14]; size_t k = 0;
+  h[k++] = (unsigned char)(0x80 | op);
+  if (n < 126) h[k++] = (unsigned char)(0x80 | n);
+  else if (n < 65536) { h[k++] = 0x80 | 126; h[k++] = (unsigned char)(n >> 8); h[k++] = (unsigned char)n; }
+  else { h[k++] = 0x80 | 127; for (int i = 7; i >= 0; i--) h[k++] = (unsigned char)((unsigned long long)n >> (8 * i)); }
+  unsigned char m[4] = {1, 2, 3, 4}; memcpy(h + k, m, 4); k += 4;
+  char *b = malloc(k + n); memcpy(b, h, k);
+  for (size_t i = 0; i < n; i++) b[k + i] = (char)(d[i] ^ m[i & 3]);
+  int rc = put(fd, b, k + n); free(b); return rc;
+}
+static int one_unix(int t, int i) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0); if (fd < 0) return -1;
+  struct sockaddr_un su = {0}; su.sun_family = AF_UNIX; strncpy(su.sun_path, host, sizeof su.sun_path - 1);
+  if (connect(fd, (struct sockaddr *)&su, sizeof su) != 0) { close(fd); return -1; }
+  size_t ls = strlen(secret), lp = strlen(pre), lq = strlen(post);
+  char *msg = malloc(ls + 1 + lp + lq + 32);
+  memcpy(msg, secret, ls); msg[ls] = '\n';
+  memcpy(msg + ls + 1, pre, lp); int lr = sprintf(msg + ls + 1 + lp, "t%d-%d", t, i); memcpy(msg + ls + 1 + lp + lr, post, lq);
+  int rc = put(fd, msg, ls + 1 + lp + (size_t)lr + lq);
+  free(msg);
+  shutdown(fd, SHUT_WR);
+  /* The server ends the stream once the report is taken; a refused one is reset instead. */
+  char sink[64]; ssize_t r; size_t got = 0; while ((r = read(fd, sink, sizeof sink)) > 0) got += (size_t)r;
+  close(fd); return rc || got == 0 ? -1 : 0;
+}
+static int one(int t, int i) {
+  if (host[0] == '/') return one_unix(t, i);
+  int fd = socket(AF_INET, SOCK_STREAM, 0); if (fd < 0) return -1;
+  int on = 1; setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  struct sockaddr_in sa = {0}; sa.sin_family = AF_INET; sa.sin_port = htons((unsigned short)port);
+  inet_pton(AF_INET, host, &sa.sin_addr);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) { close(fd); return -1; }
+  char req[1024];
+  int n = snprintf(req, sizeof req, "GET /report HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n", host, port, secret);
+  if (put(fd, req, (size_t)n)) { close(fd); return -1; }
+  char resp[2048]; size_t got = 0;
+  while (got < sizeof resp - 1) { ssize_t r = read(fd, resp + got, sizeof resp - 1 - got); if (r <= 0) break; got += (size_t)r; resp[got] = 0; if (strstr(resp, "\r\n\r\n")) break; }
+  resp[got] = 0;
+  if (strncmp(resp, "HTTP/1.1 101", 12) != 0) { close(fd); return -1; }
+  size_t lp = strlen(pre), lq = strlen(post);
+  char *msg = malloc(lp + lq + 32);
+  memcpy(msg, pre, lp); int lr = sprintf(msg + lp, "t%d-%d", t, i); memcpy(msg + lp + lr, post, lq);
+  static const char bye[2] = {0x03, (char)0xE8};
+  int rc = frame(fd, 1, msg, lp + (size_t)lr + lq) || frame(fd, 8, bye, 2) ? -1 : 0;
+  free(msg);
+  shutdown(fd, SHUT_WR);
+  char sink[512]; while (read(fd, sink, sizeof sink) > 0) {}
+  close(fd); return rc;
+}
+static void *run(void *arg) {
+  int t = (int)(long)arg; long bad = 0;
+  for (int i = t; i < total; i += threads) if (one(t, i)) bad++;
+  pthread_mutex_lock(&mu); failures += bad; pthread_mutex_unlock(&mu);
+  return NULL;
+}
+static char *slurp(const char *p) {
+  FILE *f = fopen(p, "rb"); if (!f) { perror(p); exit(2); }
+  fseek(f, 0, SEEK_END); long n = ftell(f); rewind(f);
+  char *b = malloc((size_t)n + 1); if (fread(b, 1, (size_t)n, f) != (size_t)n) exit(2); b[n] = 0; fclose(f); return b;
+}
+/* client HOST PORT SECRET TOTAL THREADS PREFIX_FILE SUFFIX_FILE: prints "seconds failures" */
+int main(int argc, char **argv) {
+  if (argc != 8) return 2;
+  host = argv[1]; port = atoi(argv[2]); secret = argv[3]; total = atoi(argv[4]); threads = atoi(argv[5]);
+  pre = slurp(argv[6]); post = slurp(argv[7]);
+  pthread_t *ts = calloc((size_t)threads, sizeof *ts);
+  struct timespec a, b; clock_gettime(CLOCK_MONOTONIC, &a);
+  for (int t = 0; t < threads; t++) pthread_create(&ts[t], NULL, run, (void *)(long)t);
+  for (int t = 0; t < threads; t++) pthread_join(ts[t], NULL);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  printf("%.6f %ld\n", (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9, failures);
+  return 0;
+}
+`;
+
+// ---------------------------------------------------------------- confession at scale
+const confessRows = [];
+let scanInput;
+if (doConfess) {
+  const noop = cc('noop-cc', NOOP_C);
+  const launch = ['C', 'CXX'].flatMap((l) => [`-DCMAKE_${l}_COMPILER_LAUNCHER=${noop}`, `-DCMAKE_${l}_LINKER_LAUNCHER=${noop}`]);
+  for (const tus of tusList) {
+    const src = join(work, `synth-${tus}`);
+    const s = spawnSync(process.execPath, [join(ROOT, 'scripts', 'synth.mjs'), '--tus', String(tus), '--flavour', 'cmake', '--out', src], { encoding: 'utf8' });
+    if (s.status !== 0) throw new Error(`synth.mjs failed: ${s.stderr}`);
+    const shape = JSON.parse(s.stdout);
+    const real = [];
+    const floor = [];
+    const conf = [];
+    let compiles = 0;
+    for (let r = 0; r < reps; r++) {
+      const d = join(work, `run-${tus}-${r}`);
+      const runReal = () => timed('cmake', ['-S', src, '-B', join(d, 'real'), '-G', 'Ninja', '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON']) + timed('ninja', ['-C', join(d, 'real'), '-j', String(jobs)]);
+      const runFloor = () => timed('cmake', ['-S', src, '-B', join(d, 'floor'), '-G', 'Ninja', ...launch]) +
+        timed('ninja', ['-C', join(d, 'floor'), '-j', String(jobs)], { env: { ...process.env, CONTINUITY_BENCH_NOOP: '1' } });
+      const runConfess = () => timed(process.execPath, [CLI, 'confess', 'cmake', src, '--out', join(d, 'confess'), '--quiet', '-j', String(jobs)]);
+      const order = r % 2 === 0 ? ['real', 'floor', 'confess'] : ['confess', 'floor', 'real'];
+      const t = {};
+      for (const k of order) {
+        log(`N=${tus} #${r + 1}: ${k}`);
+        t[k] = k === 'real' ? runReal() : k === 'floor' ? runFloor() : runConfess();
+      }
+      real.push(t.real);
+      floor.push(t.floor);
+      conf.push(t.confess);
+      const g = JSON.parse(readFileSync(join(d, 'confess', 'graph.json'), 'utf8'));
+      compiles = g.nodes.filter((n) => n.attributes.type === 'action' && n.attributes.category === 'compile').length;
+      log(`N=${tus} #${r + 1}: real ${t.real.toFixed(2)} s, floor ${t.floor.toFixed(2)} s, confess ${t.confess.toFixed(2)} s, ${compiles} compiles`);
+      if (r === 0) scanInput = { tus, src, compdb: readFileSync(join(d, 'real', 'compile_commands.json'), 'utf8') };
+      rmSync(d, { recursive: true, force: true });
+    }
+    confessRows.push({ tus, shape, real: median(real), floor: median(floor), confess: median(conf), compiles,
+      vsReal: median(conf.map((c, i) => c / real[i])), vsFloor: median(conf.map((c, i) => c / floor[i])) });
+  }
+}
+
+// ---------------------------------------------------------------- header dependency scanning
+// The shims scan each compile with the real preprocessor (-M). Measured here on the largest project's
+// compile database: (a) that scan for every TU, `jobs` at a time; (b) a scan cache keyed by the command
+// and the source's content, whose entry holds the dependency list with each file's inode, size and mtime,
+// checked by stat alone (what a warm re-confession would pay). The cache's answers are checked equal to
+// a fresh scan's after one shared header changes (the entries that include it must miss).
+let scan;
+let scanError;
+if (scanInput) try {
+  const { createHash } = await import('node:crypto');
+  const { statSync, appendFileSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const entries = JSON.parse(scanInput.compdb);
+  const words = (cmd) => cmd.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g).map((w) => w.replace(/^["']|["']$/g, ''));
+  const scanArgs = (e) => {
+    const a = words(e.command);
+    const out = [];
+    for (let i = 1; i < a.length; i++) {
+      if (a[i] === '-o' || a[i] === '-MF' || a[i] === '-MT' || a[i] === '-MQ') { i++; continue; }
+      if (a[i] === '-c' || a[i] === '-MD' || a[i] === '-MMD') continue;
+      out.push(a[i]);
+    }
+    return { tool: a[0], args: out };
+  };
+  const parseDeps = (text) => text.replace(/\\\n/g, ' ').split(':').slice(1).join(':').trim().split(/\s+/).filter(Boolean);
+  const depfile = (i) => join(work, `scan-${i}.d`);
+  const scanOne = (e, i) => new Promise((res, rej) => {
+    const { tool, args } = scanArgs(e);
+    const p = spawn(tool, [...args, '-M', '-MF', depfile(i)], { cwd: e.directory, stdio: 'ignore' });
+    p.on('error', rej);
+    p.on('exit', (c) => (c === 0 ? res(parseDeps(readFileSync(depfile(i), 'utf8'))) : rej(new Error(`scan of ${e.file} failed`))));
+  });
+  const pool = async (fn) => {
+    const results = new Array(entries.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: jobs }, async () => {
+      while (next < entries.length) { const i = next++; results[i] = await fn(entries[i], i); }
+    }));
+    return results;
+  };
+  const keyOf = (e) => createHash('sha256').update(e.command).update('\0').update(readFileSync(resolve(e.directory, e.file))).digest('hex');
+  const stamp = (f) => { const st = statSync(f); return `${st.ino}:${st.size}:${st.mtimeMs}`; };
+
+  // The build trees are gone; the scan needs only their directories (sources and -I paths are absolute).
+  const { mkdirSync } = await import('node:fs');
+  for (const d of new Set(entries.map((e) => e.directory))) mkdirSync(d, { recursive: true });
+  log(`scan: ${entries.length} TUs with the preprocessor (-M), ${jobs} at a time`);
+  let t0 = process.hrtime.bigint();
+  const fresh = await pool(scanOne);
+  const preprocessor = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cache = new Map();
+  entries.forEach((e, i) => cache.set(keyOf(e), fresh[i].map((f) => [f, stamp(resolve(e.directory, f))])));
+  const lookup = (e) => {
+    const hit = cache.get(keyOf(e));
+    if (!hit) return null;
+    for (const [f, st] of hit) { try { if (stamp(resolve(e.directory, f)) !== st) return null; } catch { return null; } }
+    return hit.map(([f]) => f);
+  };
+  log('scan: warm cache lookups');
+  t0 = process.hrtime.bigint();
+  const warm = entries.map(lookup);
+  const cached = Number(process.hrtime.bigint() - t0) / 1e9;
+  const warmSame = warm.every((w, i) => w !== null && w.join('\n') === fresh[i].join('\n'));
+  // Change one library's public header: exactly the TUs whose scan lists it must miss.
+  const header = join(scanInput.src, 'libs', 'mod000', 'include', 'mod000', 'mod000.h');
+  appendFileSync(header, '/* changed */\n');
+  const users = entries.map((e, i) => fresh[i].some((f) => resolve(e.directory, f) === header));
+  const after = entries.map(lookup);
+  const missesRight = after.every((a, i) => (a === null) === users[i]);
+  const rescanned = await pool((e, i) => (after[i] === null ? scanOne(e, i + entries.length) : after[i]));
+  // The misses were just scanned afresh; the hits are checked against a fresh scan of their own.
+  const again = await pool((e, i) => (after[i] === null ? rescanned[i] : scanOne(e, i + 2 * entries.length)));
+  const afterSame = rescanned.every((d, i) => d.join('\n') === again[i].join('\n'));
+  scan = { tus: entries.length, preprocessor, cached, warmSame, missesRight, afterSame, invalidated: users.filter(Boolean).length };
+  log(`scan: preprocessor ${preprocessor.toFixed(2)} s, warm cache ${cached.toFixed(3)} s`);
+} catch (e) {
+  scanError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  log(`scan failed: ${scanError}`);
+}
+
+// ---------------------------------------------------------------- collector throughput
+const collectorRows = [];
+if (doCollector) {
+  const client = cc('ws-client', CLIENT_C);
+  // A realistic compile report (about the size a shim sends for a TU with ~40 headers).
+  const deps = Array.from({ length: 40 }, (_, i) => `/src/synth/libs/mod${String(i % 20).padStart(3, '0')}/include/h${i}.h`);
+  const args = ['-DNDEBUG', '-I/src/synth/include', '-I/src/synth/libs/mod007/include', '-O2', '-std=c99', '-MD', '-MT', 'x.o', '-MF', 'x.o.d', '-o', 'x.o', '-c', '/src/synth/libs/mod007/src/f001.c'];
+  const template = {
+    v: 1, rid: '@@RID@@', tool: 'cc', kind: 'cc', real: '/usr/bin/gcc', mode: 'confess', role: 'compile',
+    cwd: '/tmp/build', argv: ['cc', ...args], args, env: { LANG: 'C' },
+    inputs: [{ path: '/src/synth/libs/mod007/src/f001.c', token: null }], outputs: [{ path: '/tmp/build/x.o', token: 'tok' }],
+    deps, depfile: '/tmp/build/x.o.d', exit: 0, t0: 1, t1: 2,
+  };
+  const [pre, post] = JSON.stringify(template).split('@@RID@@');
+  writeFileSync(join(work, 'pre'), pre);
+  writeFileSync(join(work, 'post'), post);
+  const bytes = JSON.stringify(template).length;
+
+  const once = async (kind) => {
+    const child = fork(SELF, ['--child', kind, String(reports)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const first = await new Promise((res, rej) => { child.once('message', res); child.once('exit', (c) => rej(new Error(`${kind} child exited ${c}`))); });
+    const [host, port] = first.endpoint.startsWith('/') ? [first.endpoint, '0'] : first.endpoint.split(':');
+    const r = spawnSync(client, [host, port, first.secret, String(reports), String(clients), join(work, 'pre'), join(work, 'post')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ws-client failed: ${r.stderr}`);
+    const [secs, failures] = r.stdout.trim().split(' ').map(Number);
+    // A wrong secret must be refused: one connection with a bad token, counted by the server.
+    const bad = spawnSync(client, [host, port, 'not-the-secret', '1', '1', join(work, 'pre'), join(work, 'post')], { encoding: 'utf8' });
+    child.send('stats');
+    const stats = await new Promise((res) => child.on('message', (m) => { if (m && typeof m === 'object' && 'rss' in m) res(m); }));
+    return { kind, secs, failures, badRefused: bad.stdout.trim().endsWith(' 1'), ...stats };
+  };
+  for (let r = 0; r < reps; r++) {
+    const order = r % 2 === 0 ? ['collector', 'bare', 'unix'] : ['unix', 'bare', 'collector'];
+    const res = {};
+    for (const k of order) {
+      log(`collector #${r + 1}: ${k}, ${reports} reports, ${clients} concurrent clients`);
+      res[k] = await once(k);
+      log(`collector #${r + 1}: ${k} ${(reports / res[k].secs).toFixed(0)} reports/s, got ${res[k].count}, rss ${(res[k].rss / 2 ** 20).toFixed(0)} MiB`);
+    }
+    collectorRows.push({ ...res, bytes });
+  }
+}
+
+// ---------------------------------------------------------------- Markdown
+const met = (ok) => (ok ? 'met' : '**missed**');
+const f2 = (x) => x.toFixed(2);
+const out = [];
+out.push('## Scale (`scripts/bench-scale.mjs`)', '');
+out.push(`Machine: ${cpus().length} cores, shared with other work while this ran (absolute seconds are noisy; the ratios`);
+out.push(`compare runs made side by side, order alternating). Builds use -j ${jobs}. ${reps} repetition${reps > 1 ? 's' : ''}, median.`);
+if (confessRows.length) {
+  out.push('', '### Confession of synthetic projects (`scripts/synth.mjs`, CMake flavour, seed 1)', '');
+  out.push('*real* = configure + Ninja build with the real compilers; *floor* = the same configure + a build whose');
+  out.push('compilers and linkers only create their output (a do-nothing launcher); *confess* = `continuity confess cmake`.', '');
+  out.push('| TUs | libraries / programs | compiles confessed | real (s) | floor (s) | confess (s) | confess / real | target ≤ 0.25 (builds > 5 s) | confess / floor | target ≤ 1.5 |');
+  out.push('|---:|---|---:|---:|---:|---:|---:|---|---:|---|');
+  for (const r of confessRows) {
+    const t1 = r.real > 5 ? met(r.vsReal <= 0.25) : 'n/a (build ≤ 5 s)';
+    out.push(`| ${r.tus} | ${r.shape.libraries} / ${r.shape.programs} | ${r.compiles}${r.compiles === r.tus ? '' : ' (**wrong**)'} | ${f2(r.real)} | ${f2(r.floor)} | ${f2(r.confess)} | ${r.vsReal.toFixed(3)} | ${t1} | ${r.vsFloor.toFixed(2)} | ${met(r.vsFloor <= 1.5)} |`);
+  }
+  if (!tusList.includes(10000)) out.push('', 'The 10,000-TU project (target: confession under 2 minutes on 2 cores) runs only with `--large`: **not measured** in this run.');
+  else {
+    const big = confessRows.find((r) => r.tus === 10000);
+    if (big) out.push('', `10,000 TUs: confession took ${f2(big.confess)} s (target < 120 s on 2 cores): ${met(big.confess < 120)}.`);
+  }
+}
+if (scan) {
+  out.push('', `### Header dependency scanning (${scan.tus} TUs of the ${scanInput.tus}-TU project, ${jobs} at a time)`, '');
+  out.push('| scanner | seconds | / preprocessor | same answers as the preprocessor |');
+  out.push('|---|---:|---:|---|');
+  out.push(`| real preprocessor, \`-M\` per file (what the shims run) | ${scan.preprocessor.toFixed(2)} | 1.00 | (reference) |`);
+  out.push(`| scan cache, warm (key: command + source content; deps checked by inode, size, mtime) | ${scan.cached.toFixed(3)} | ${(scan.cached / scan.preprocessor).toFixed(4)} | ${scan.warmSame ? 'yes' : '**no**'} |`);
+  out.push('| `clang-scan-deps` (Debian clang-tools) | not measured | | clang-tools is not installed on this machine |');
+  out.push('', `After one shared header changed, the cache missed exactly the ${scan.invalidated} TUs that include it: ${scan.missesRight ? 'yes' : '**no**'};`);
+  out.push(`its answers then equal a fresh full scan: ${scan.afterSame ? 'yes' : '**no**'}. The cache here is a prototype in this script`);
+  out.push('(one process, in memory); the shims do not have it yet, so confession still pays the preprocessor column.');
+}
+if (scanError) out.push('', `### Header dependency scanning`, '', `**Not measured**: the scan failed (${scanError}).`);
+if (collectorRows.length) {
+  const c = collectorRows.map((r) => r.collector);
+  const b = collectorRows.map((r) => r.bare);
+  const rate = (x) => reports / x.secs;
+  const cr = median(c.map(rate));
+  const br = median(b.map(rate));
+  const lost = Math.max(...c.map((x) => reports - x.stored));
+  const rss = Math.max(...c.map((x) => x.rss));
+  const brss = Math.max(...b.map((x) => x.rss));
+  const refused = c.every((x) => x.badRefused && x.rejected >= 1);
+  out.push('', `### Collector (${reports} reports of ${collectorRows[0].bytes} bytes, ${clients} concurrent clients, one connection per report as the shims do)`, '');
+  out.push('*bare* = a WebSocket server on the same library that checks the secret and only counts messages, fed by the same clients.', '');
+  out.push('| measure | collector | bare server beside it | collector / bare | target |');
+  out.push('|---|---:|---:|---:|---|');
+  out.push(`| reports per second | ${cr.toFixed(0)} | ${br.toFixed(0)} | ${(cr / br).toFixed(2)} | ≥ 5,000/s: ${met(cr >= 5000)} |`);
+  const perCpu = (x) => x.count / x.cpu;
+  out.push(`| reports per CPU-second of the server process | ${median(c.map(perCpu)).toFixed(0)} | ${median(b.map(perCpu)).toFixed(0)} | ${(median(c.map(perCpu)) / median(b.map(perCpu))).toFixed(2)} | (capacity with a whole core) |`);
+  out.push(`| reports lost | ${lost} | ${Math.max(...b.map((x) => reports - x.count))} | | none: ${met(lost === 0)} |`);
+  out.push(`| peak RSS (MiB) | ${(rss / 2 ** 20).toFixed(0)} | ${(brss / 2 ** 20).toFixed(0)} | ${(rss / brss).toFixed(2)} | < 1 GiB: ${met(rss < 2 ** 30)} |`);
+  const u = collectorRows.map((r) => r.unix);
+  const ur = median(u.map(rate));
+  out.push(`| client without the secret refused | ${refused ? 'yes' : '**no**'} | | | |`);
+  out.push('', 'What limits it: every shim call opens its own connection, so each report pays a TCP accept, an HTTP');
+  out.push('upgrade and WebSocket framing in the one Node process; on a loaded 2-core machine that process gets a');
+  out.push('fraction of a core. Beside it, the same collector logic (`accept()`) behind a Unix stream socket (secret on the');
+  out.push('first line, report after it, end of stream as the receipt; the same C clients):', '');
+  out.push('| measure | Unix socket | WebSocket collector | Unix / WebSocket |');
+  out.push('|---|---:|---:|---:|');
+  out.push(`| reports per second | ${ur.toFixed(0)} | ${cr.toFixed(0)} | ${(ur / cr).toFixed(2)} |`);
+  out.push(`| reports per CPU-second of the server process | ${median(u.map(perCpu)).toFixed(0)} | ${median(c.map(perCpu)).toFixed(0)} | ${(median(u.map(perCpu)) / median(c.map(perCpu))).toFixed(2)} |`);
+  out.push(`| reports lost | ${Math.max(...u.map((x) => reports - x.stored))} | ${lost} | |`);
+  out.push(`| client without the secret refused | ${u.every((x) => x.badRefused && x.rejected >= 1) ? 'yes' : '**no**'} | ${refused ? 'yes' : '**no**'} | |`);
+}
+process.stdout.write(`${out.join('\n')}\n`);
+process.exit(0);
