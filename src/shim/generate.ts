@@ -29,6 +29,8 @@ export const SHIM_DIR_MARKER = '.continuity-shims';
 /** A string compiled into every shim binary (see SHIM_MARKER in shims/shim.c.hbs). */
 export const SHIM_BINARY_MARKER = 'continuity-shim-marker-v1';
 export const SHIM_BINARY = 'continuity-shim';
+/** The name under which the shim binary is the recording shell (make's SHELL in a wrapped build). */
+export const RECORDING_SHELL = 'continuity-sh';
 
 const TEMPLATE = fileURLToPath(new URL('../../shims/shim.c.hbs', import.meta.url));
 const execFileP = promisify(execFile);
@@ -189,6 +191,11 @@ export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv
     await fs.link(binary, tmp);
     await fs.rename(tmp, link);
   }
+  // make's SHELL during a wrapped build (see the recording shell in shims/shim.c.hbs)
+  const shLink = path.join(dir, RECORDING_SHELL);
+  await fs.rm(`${shLink}.tmp-${process.pid}`, { force: true });
+  await fs.link(binary, `${shLink}.tmp-${process.pid}`);
+  await fs.rename(`${shLink}.tmp-${process.pid}`, shLink);
   const set: ShimSet = { dir, binary, tools };
   await writeAtomic(path.join(dir, 'shims.json'), JSON.stringify(set, null, 2) + '\n');
   return set;

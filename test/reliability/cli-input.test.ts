@@ -131,6 +131,7 @@ describe('CLI on wrong input', () => {
     { name: 'view: a cycle', args: ['view', 'cycle', '--no-open'], cause: /cycle/ },
     { name: 'migrate: a file as --to', args: ['migrate', 'conf', '--to', 'afile'], cause: /afile.*not a directory/ },
     { name: 'build: a file as --out', args: ['build', 'conf', '--out', 'afile', '--store', 'st'], cause: /afile.*not a directory/ },
+    { name: 'wrap: a file as --out', args: ['wrap', '--out', 'afile', '--', 'true'], cause: /afile.*not a directory/ },
     { name: 'build: an unreadable input directory', args: ['build', 'input-locked', '--out', 'outs/g3', '--store', 'outs/st'], cause: /input-locked.*(EACCES|permission)/i, asUser: process.getuid?.() === 0 ? 65534 : undefined },
   ];
   for (const c of cases) it(c.name, () => expectCleanFailure(c));
@@ -149,11 +150,3 @@ describe('CLI on wrong input', () => {
   });
 });
 
-// Known gaps: inputs on which a command still ends with an internal error, a multi-line message, or
-// success. Run with CONTINUITY_KNOWN_GAPS=1; each case moves up into the table above once it passes.
-describe.runIf(process.env['CONTINUITY_KNOWN_GAPS'] === '1')('CLI on wrong input: known gaps', () => {
-  const gaps: Case[] = [
-    { name: 'wrap: a file as --out (internal error)', args: ['wrap', '--out', 'afile', '--', 'true'], cause: /afile.*not a directory/ },
-  ];
-  for (const c of gaps) it(c.name, () => expectCleanFailure(c));
-});

@@ -1,5 +1,6 @@
 // `continuity confess cmake|autotools <srcdir> ...`
 import type { Argv, CommandModule } from 'yargs';
+import { autotoolsCommand } from './wrap.js';
 
 interface CmakeArgs {
   srcdir: string;
@@ -7,6 +8,9 @@ interface CmakeArgs {
   'fake-packages': 'missing' | 'all' | 'none';
   j: number | undefined;
   quiet: boolean;
+  live: boolean;
+  port: number;
+  open: boolean;
   '--'?: (string | number)[];
 }
 
@@ -21,30 +25,54 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
       .option('out', { type: 'string', default: '.continuity', describe: 'where graph.json, compile_commands.json, graph.dot, coeffects.json and the build tree go' })
       .option('fake-packages', { choices: ['missing', 'all', 'none'] as const, default: 'missing' as const, describe: 'which find_package calls to fake' })
       .option('j', { type: 'number', describe: "the build's parallelism (default: number of cores)" })
+      .option('live', { type: 'boolean', default: false, describe: 'serve a page that draws the graph as the shims report it, and keep serving it after the confession until Ctrl-C' })
+      .option('port', { type: 'number', default: 0, describe: 'with --live: the port to listen on (0: any free port)' })
+      .option('open', { type: 'boolean', default: true, describe: 'with --live: open the page in a browser (--no-open: only print its address)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<CmakeArgs>,
   handler: async (argv) => {
     const { confessCmake } = await import('../../confess/cmake.js');
+    const { createProgress } = await import('../../util/progress.js');
+    const progress = createProgress({ quiet: argv.quiet, label: 'confess', unit: 'steps' });
     const log = (line: string): void => {
-      if (!argv.quiet) process.stderr.write(`continuity: ${line}\n`);
+      if (!argv.quiet) progress.log(`continuity: ${line}`);
     };
-    const summary = await confessCmake({
-      srcdir: argv.srcdir,
-      out: argv.out,
-      fakePackages: argv['fake-packages'],
-      jobs: argv.j,
-      cmakeArgs: (argv['--'] ?? []).map(String),
-      log,
-    });
+    const live = argv.live
+      ? await (await import('../../view/live-session.js')).startLiveSession({ port: argv.port, open: argv.open, log: (l) => progress.log(`continuity: ${l}`) })
+      : null;
+    let summary;
+    try {
+      summary = await confessCmake({
+        srcdir: argv.srcdir,
+        out: argv.out,
+        fakePackages: argv['fake-packages'],
+        jobs: argv.j,
+        cmakeArgs: (argv['--'] ?? []).map(String),
+        log,
+        onReport: (r) => {
+          live?.report(r);
+          if (r.role !== 'query' && r.role !== 'ranlib') progress.tick(`${r.role} ${r.outputs[0]?.path.split('/').pop() ?? ''}`);
+        },
+      });
+    } catch (e: unknown) {
+      progress.stop();
+      await live?.fail(e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+    progress.stop();
     const counts = Object.entries(summary.actions).map(([k, v]) => `${v} ${k}`).join(', ');
     const faked = summary.coeffects.packages.filter((p) => p.resolution === 'faked').map((p) => p.name);
-    log(`confessed ${counts || 'no actions'} in ${summary.seconds.total.toFixed(1)} s` + (faked.length ? `; faked packages: ${faked.join(', ')}` : ''));
+    log(`confessed ${counts || 'no actions'} in ${summary.seconds.total.toFixed(1)} s (configure ${summary.seconds.configure.toFixed(1)} s, build ${summary.seconds.build.toFixed(1)} s)` + (faked.length ? `; faked packages: ${faked.join(', ')}` : ''));
     log(`wrote ${summary.out}/graph.json, compile_commands.json, graph.dot, coeffects.json`);
+    if (live) {
+      live.finish(summary.graph);
+      await live.serveUntilStopped();
+    }
   },
 };
 
 export const confessCommand: CommandModule = {
   command: 'confess <system>',
-  describe: "Make a build system confess its build graph without compiling (systems: cmake)",
-  builder: (y: Argv) => y.command(cmakeCommand as unknown as CommandModule).demandCommand(1, 'Name a build system: cmake'),
+  describe: "Make a build system confess its build graph without compiling (systems: cmake, autotools)",
+  builder: (y: Argv) => y.command(cmakeCommand as unknown as CommandModule).command(autotoolsCommand as unknown as CommandModule).demandCommand(1, 'Name a build system: cmake or autotools'),
   handler: () => {},
 };

@@ -1,0 +1,84 @@
+// `continuity wrap [--mode confess|observe] [--out DIR] [-j N] -- <build command...>`: wiring only
+// (src/confess/wrap.ts does the work). A failed build's exit code is passed through.
+import type { Argv, CommandModule } from 'yargs';
+import { ExitError, UserError } from '../../model/result.js';
+
+interface WrapArgs {
+  mode: 'confess' | 'observe';
+  out: string;
+  j: number | undefined;
+  shell: string;
+  quiet: boolean;
+  '--'?: (string | number)[];
+}
+
+export const wrapCommand: CommandModule<object, WrapArgs> = {
+  command: 'wrap',
+  describe: 'Run any build (make, ninja, a script) through the shims and write its graph',
+  builder: (y: Argv) =>
+    y
+      .parserConfiguration({ 'populate--': true })
+      .usage('$0 wrap [--mode confess|observe] [--out DIR] [-j N] -- <build command...>')
+      .option('mode', { choices: ['confess', 'observe'] as const, default: 'confess' as const, describe: 'confess: compile nothing (outputs are tokens); observe: run the real tools and record them' })
+      .option('out', { type: 'string', default: '.continuity', describe: 'where graph.json, compile_commands.json, graph.dot and the logs go' })
+      .option('j', { type: 'number', describe: "the build's parallelism, passed to make or ninja" })
+      .option('shell', { type: 'string', default: '/bin/sh', describe: "the shell make's recipe lines really run in" })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<WrapArgs>,
+  handler: async (argv) => {
+    const { runWrap } = await import('../../confess/wrap.js');
+    const command = (argv['--'] ?? []).map(String);
+    if (command.length === 0) throw new UserError('no build command given (usage: continuity wrap -- <command...>)');
+    const log = (line: string): void => {
+      if (!argv.quiet) process.stderr.write(`continuity: ${line}\n`);
+    };
+    const s = await runWrap({ command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log });
+    if (!s.complete) {
+      process.stderr.write(`continuity: ${s.failure ?? 'the graph is incomplete'}; the graph so far is in ${s.graphFile} (see ${s.out}/logs/build.log)\n`);
+      throw new ExitError(s.exitCode !== 0 ? s.exitCode : 2);
+    }
+    const counts = Object.entries(s.actions).map(([k, v]) => `${v} ${k}`).join(', ');
+    log(`${s.graph.attributes.mode === 'confess' ? 'confessed' : 'observed'} ${counts || 'no actions'} in ${s.seconds.toFixed(1)} s` +
+      (s.materialized.length ? `; materialized ${s.materialized.length} program run(s)` : ''));
+    log(`wrote ${s.out}/graph.json, compile_commands.json, graph.dot`);
+  },
+};
+
+interface AutotoolsArgs {
+  srcdir: string;
+  out: string;
+  mode: 'confess' | 'observe';
+  j: number | undefined;
+  quiet: boolean;
+  '--'?: (string | number)[];
+}
+
+/** `continuity confess autotools <srcdir> [--out DIR] [-j N] [-- <configure args>]` (registered under `confess`). */
+export const autotoolsCommand: CommandModule<object, AutotoolsArgs> = {
+  command: 'autotools <srcdir>',
+  describe: 'Configure an autotools project (autoreconf -fi when there is no configure) and confess its make build',
+  builder: (y: Argv) =>
+    y
+      .parserConfiguration({ 'populate--': true })
+      .usage('$0 confess autotools <srcdir> [--out DIR] [-j N] [-- <configure args>]')
+      .positional('srcdir', { type: 'string', demandOption: true, describe: 'the source directory (with configure or configure.ac)' })
+      .option('out', { type: 'string', default: '.continuity', describe: 'where graph.json, compile_commands.json, graph.dot, the build tree and the logs go' })
+      .option('mode', { choices: ['confess', 'observe'] as const, default: 'confess' as const, describe: 'confess: compile nothing; observe: build for real and record' })
+      .option('j', { type: 'number', describe: "make's parallelism" })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<AutotoolsArgs>,
+  handler: async (argv) => {
+    const { confessAutotools } = await import('../../confess/autotools.js');
+    const log = (line: string): void => {
+      if (!argv.quiet) process.stderr.write(`continuity: ${line}\n`);
+    };
+    const s = await confessAutotools({
+      srcdir: argv.srcdir, out: argv.out, mode: argv.mode, jobs: argv.j, configureArgs: (argv['--'] ?? []).map(String), log,
+    });
+    if (!s.complete) {
+      process.stderr.write(`continuity: ${s.failure ?? 'the graph is incomplete'}; the graph so far is in ${s.graphFile} (see ${s.out}/logs/build.log)\n`);
+      throw new ExitError(s.exitCode !== 0 ? s.exitCode : 2);
+    }
+    const counts = Object.entries(s.actions).map(([k, v]) => `${v} ${k}`).join(', ');
+    log(`confessed ${counts || 'no actions'} in ${s.seconds.toFixed(1)} s`);
+    log(`wrote ${s.out}/graph.json, compile_commands.json, graph.dot`);
+  },
+};

@@ -1,0 +1,88 @@
+// `continuity confess autotools <srcdir>`: `autoreconf -fi` where there is no configure script, then
+// `<srcdir>/configure` in <out>/build with the shims passing through (its probes get true answers),
+// then make through `runWrap` (confess mode by default): the graph of a libtool build, .lo/.la included.
+import { join, resolve } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { UserError } from '../model/result.js';
+import { isDirectory, isFile, which, outDirProblem } from '../util/fs.js';
+import { generateShims, shimEnv } from '../shim/generate.js';
+import { runWrap, type WrapMode, type WrapSummary } from './wrap.js';
+import { clearOutputs } from './outputs.js';
+import type { Report } from '../model/report.js';
+
+export interface ConfessAutotoolsOptions {
+  srcdir: string;
+  out: string;
+  configureArgs: string[];
+  mode?: WrapMode;
+  jobs?: number | undefined;
+  log: (line: string) => void;
+  onReport?: (r: Report) => void;
+}
+
+export interface AutotoolsSummary extends WrapSummary {
+  builddir: string;
+  autoreconf: boolean;
+}
+
+/** The line of a failed configure that says why (configure: error: ...), or the last line. */
+export function configureFailure(text: string, fallback: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.find((l) => /^configure: error:/.test(l)) ?? lines.reverse().find((l) => /error/i.test(l)) ?? fallback;
+}
+
+/** The SHELL a configured Makefile asks for (configure picks a capable one; recipes may rely on it). */
+export function makefileShell(text: string): string | null {
+  const m = /^SHELL\s*=\s*(\S+)\s*$/m.exec(text);
+  return m ? (m[1] as string) : null;
+}
+
+export async function confessAutotools(opts: ConfessAutotoolsOptions): Promise<AutotoolsSummary> {
+  const srcdir = resolve(opts.srcdir);
+  const out = resolve(opts.out);
+  const outProblem = await outDirProblem(out, '--out');
+  if (outProblem !== null) throw new UserError(outProblem);
+  if (!(await isDirectory(srcdir))) throw new UserError(`${opts.srcdir}: no such directory`);
+  const configure = join(srcdir, 'configure');
+  let autoreconf = false;
+  const logs = join(out, 'logs');
+  if (!(await isFile(configure))) {
+    const ac = (await isFile(join(srcdir, 'configure.ac'))) || (await isFile(join(srcdir, 'configure.in')));
+    if (!ac) throw new UserError(`${opts.srcdir}: no configure script and no configure.ac (not an autotools project)`);
+    if (!(await which('autoreconf'))) throw new UserError('autoreconf is not installed (needed: there is no configure script)');
+    await mkdir(logs, { recursive: true });
+    opts.log('autoreconf -fi (there is no configure script)');
+    const r = await execa('autoreconf', ['-fi'], { cwd: srcdir, reject: false, all: true, stdin: 'ignore' });
+    await writeFile(join(logs, 'autoreconf.log'), r.all ?? '');
+    if (r.exitCode !== 0) throw new UserError(`autoreconf -fi failed: ${configureFailure(r.all ?? '', `exit code ${r.exitCode}`)} (see ${join(logs, 'autoreconf.log')})`);
+    autoreconf = true;
+  }
+
+  await mkdir(logs, { recursive: true });
+  await clearOutputs(out);
+  const builddir = join(out, 'build');
+  await rm(builddir, { recursive: true, force: true });
+  await mkdir(builddir, { recursive: true });
+  opts.log('generating shims');
+  const shims = await generateShims({ dir: join(out, 'shims') });
+  opts.log('configuring (compilers pass through)');
+  const conf = await execa(configure, opts.configureArgs, {
+    cwd: builddir, env: shimEnv(shims, 'passthrough'), reject: false, all: true, stdin: 'ignore',
+  });
+  await writeFile(join(logs, 'configure.log'), conf.all ?? '');
+  if (conf.exitCode !== 0) {
+    throw new UserError(`configure failed: ${configureFailure(conf.all ?? '', `exit code ${conf.exitCode}`)} (see ${join(logs, 'configure.log')})`);
+  }
+  let shell: string | null = null;
+  try {
+    shell = makefileShell(await readFile(join(builddir, 'Makefile'), 'utf8'));
+  } catch {
+    throw new UserError(`configure wrote no Makefile in ${builddir}`);
+  }
+  const summary = await runWrap({
+    command: ['make'], cwd: builddir, out, mode: opts.mode ?? 'confess', jobs: opts.jobs, system: 'autotools',
+    srcdir, shims, realShell: shell ?? '/bin/sh', log: opts.log, ...(opts.onReport ? { onReport: opts.onReport } : {}),
+  });
+  return { ...summary, builddir, autoreconf };
+}
