@@ -32,8 +32,8 @@ export interface RunningCli {
 }
 
 /** Starts the CLI and waits for its `view at <url>` line. */
-export async function startCli(args: string[]): Promise<RunningCli> {
-  const child = spawn('node', [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO });
+export async function startCli(args: string[], cwd: string = REPO): Promise<RunningCli> {
+  const child = spawn('node', [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,7 +1,7 @@
 // Live view end to end in headless Chromium: a page connected before a confession starts shows nodes
 // arriving while the shims report, then the finished graph; and `confess cmake --live` serves it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
@@ -113,6 +113,27 @@ describe('live view', () => {
       await late.goto(cli.url);
       await late.waitForSelector('body[data-live="done"]');
       expect(Number(await late.getAttribute('body', 'data-model-nodes'))).toBe(written.nodes.length);
+    } finally {
+      cli.child.kill('SIGINT');
+      code = await cli.exited;
+    }
+    expect(code).toBe(0);
+  });
+
+  it('`wrap --live --no-open -- make` streams a make build to the page', async () => {
+    const tree = join(work, 'wrap-tree');
+    await cp(join(REPO, 'fixtures', 'make-recursive'), tree, { recursive: true });
+    const out = join(work, 'wrap-out');
+    const cli = await startCli(['wrap', '--out', out, '--live', '--no-open', '--quiet', '--', 'make'], tree);
+    let code: number | null = null;
+    try {
+      const page = await recordingPage();
+      await page.goto(cli.url);
+      await page.waitForSelector('body[data-live="done"]', { timeout: 300_000 });
+      const written = JSON.parse(await readFile(join(out, 'graph.json'), 'utf8')) as SerializedGraph;
+      expect(written.attributes.system).toBe('make');
+      expect(Number(await page.getAttribute('body', 'data-model-nodes'))).toBe(written.nodes.length);
+      expect(await shownTargets(page)).toEqual(targetsOf(written));
     } finally {
       cli.child.kill('SIGINT');
       code = await cli.exited;

@@ -9,6 +9,9 @@ interface WrapArgs {
   j: number | undefined;
   shell: string;
   quiet: boolean;
+  live: boolean;
+  port: number;
+  open: boolean;
   '--'?: (string | number)[];
 }
 
@@ -23,23 +26,51 @@ export const wrapCommand: CommandModule<object, WrapArgs> = {
       .option('out', { type: 'string', default: '.continuity', describe: 'where graph.json, compile_commands.json, graph.dot and the logs go' })
       .option('j', { type: 'number', describe: "the build's parallelism, passed to make or ninja" })
       .option('shell', { type: 'string', default: '/bin/sh', describe: "the shell make's recipe lines really run in" })
+      .option('live', { type: 'boolean', default: false, describe: 'serve a page that draws the graph as the shims report it, and keep serving it afterwards until Ctrl-C' })
+      .option('port', { type: 'number', default: 0, describe: 'with --live: the port to listen on (0: any free port)' })
+      .option('open', { type: 'boolean', default: true, describe: 'with --live: open the page in a browser (--no-open: only print its address)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<WrapArgs>,
   handler: async (argv) => {
     const { runWrap } = await import('../../confess/wrap.js');
     const command = (argv['--'] ?? []).map(String);
     if (command.length === 0) throw new UserError('no build command given (usage: continuity wrap -- <command...>)');
+    const { createProgress } = await import('../../util/progress.js');
+    const progress = createProgress({ quiet: argv.quiet, label: argv.mode, unit: 'steps' });
     const log = (line: string): void => {
-      if (!argv.quiet) process.stderr.write(`continuity: ${line}\n`);
+      if (!argv.quiet) progress.log(`continuity: ${line}`);
     };
-    const s = await runWrap({ command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log });
+    const live = argv.live
+      ? await (await import('../../view/live-session.js')).startLiveSession({ port: argv.port, open: argv.open, log: (l) => progress.log(`continuity: ${l}`) })
+      : null;
+    let s;
+    try {
+      s = await runWrap({
+        command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log,
+        onReport: (r) => {
+          live?.report(r);
+          if (r.role !== 'query' && r.role !== 'ranlib') progress.tick(`${r.role} ${r.outputs[0]?.path.split('/').pop() ?? ''}`);
+        },
+      });
+    } catch (e: unknown) {
+      progress.stop();
+      await live?.fail(e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+    progress.stop();
     if (!s.complete) {
-      process.stderr.write(`continuity: ${s.failure ?? 'the graph is incomplete'}; the graph so far is in ${s.graphFile} (see ${s.out}/logs/build.log)\n`);
+      const why = `${s.failure ?? 'the graph is incomplete'}; the graph so far is in ${s.graphFile} (see ${s.out}/logs/build.log)`;
+      process.stderr.write(`continuity: ${why}\n`);
+      await live?.fail(why);
       throw new ExitError(s.exitCode !== 0 ? s.exitCode : 2);
     }
     const counts = Object.entries(s.actions).map(([k, v]) => `${v} ${k}`).join(', ');
     log(`${s.graph.attributes.mode === 'confess' ? 'confessed' : 'observed'} ${counts || 'no actions'} in ${s.seconds.toFixed(1)} s` +
       (s.materialized.length ? `; materialized ${s.materialized.length} program run(s)` : ''));
     log(`wrote ${s.out}/graph.json, compile_commands.json, graph.dot`);
+    if (live) {
+      live.finish(s.graph);
+      await live.serveUntilStopped();
+    }
   },
 };
 
