@@ -23,10 +23,10 @@ export interface PathRewriter {
 
 /** Longest prefix first, in one pass, so a build tree inside the source tree maps to /continuity/build. */
 export function pathRewriter(map: TreeMap): PathRewriter {
-  const pairs: [string, string][] = [
-    [strip(map.builddir), SANDBOX_BUILD],
-    [strip(map.srcdir), SANDBOX_SRC],
-  ];
+  // An in-source build (a plain Makefile) has one tree: it is the build tree, so outputs keep their names.
+  const pairs: [string, string][] = strip(map.builddir) === strip(map.srcdir)
+    ? [[strip(map.builddir), SANDBOX_BUILD]]
+    : [[strip(map.builddir), SANDBOX_BUILD], [strip(map.srcdir), SANDBOX_SRC]];
   pairs.sort((a, b) => b[0].length - a[0].length);
   const re = new RegExp(`(${pairs.map(([p]) => escapeRe(p)).join('|')})(?=/|$|[^A-Za-z0-9._+-])`, 'g');
   const to = new Map(pairs);
