@@ -119,7 +119,9 @@ export function makeCustomSteps(records: readonly ShellRecord[], covered: Readon
     if (outputs.length === 0 || outputs.every(isDependencyRecord)) continue;
     // What a compiler call on the same line wrote is not taken as read by the rest of the line: the
     // order within a line is unknown, and `cc -c a.c` after `echo > a.c` would make a cycle.
-    steps.push({ command: r.line, cwd: r.cwd, inputs: e.inputs.filter((i) => !outputs.includes(i)), outputs, rule: null });
+    // A file the line consumed (`mv objs/a.o a.lo`) was read too: it is an input.
+    const inputs = [...e.inputs, ...e.deleted.filter((d) => !isDependencyRecord(d))].filter((i) => !outputs.includes(i));
+    steps.push({ command: r.line, cwd: r.cwd, inputs, outputs, rule: null });
   }
   return steps;
 }

@@ -68,8 +68,11 @@ function actionFromReport(r: Report): ActionNode | null {
     }
     case 'archive':
       return { ...base, category: 'archive', language: null, deps: [] };
-    case 'link':
-      return { ...base, category: 'link', language: null, deps: [] };
+    case 'link': {
+      // headers of sources compiled by the link call itself, and linker scripts (-Wl,--version-script)
+      const inputs = new Set(base.inputs);
+      return { ...base, category: 'link', language: null, deps: r.deps.filter((d) => !inputs.has(d)) };
+    }
     case 'ranlib':
     case 'query':
       return null;

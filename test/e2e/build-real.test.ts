@@ -111,6 +111,36 @@ describe('build real projects', () => {
     expect(await definedSymbols(join(out, 'libbz2.a'))).toEqual(await definedSymbols(join(real, 'libbz2.a')));
   });
 
+  it('zlib (./configure, then its Makefile in the source tree): wrap → hermetic build; `make test`\'s programs pass; symbols', async () => {
+    const src = await fetchSource('zlib');
+    const real = join(work, 'zlib-real');
+    const tree = join(work, 'zlib-tree');
+    await cp(src, real, { recursive: true });
+    await cp(src, tree, { recursive: true });
+    await execa('sh', ['-c', './configure && make -j2'], { cwd: real, stdin: 'ignore' });
+    await execa('./configure', [], { cwd: tree, stdin: 'ignore' });
+    const conf = join(work, 'zlib-confess');
+    const w = await execa('node', [join(REPO, 'bin', 'continuity.js'), 'wrap', '--out', conf, '--quiet', '--', 'make', '-j2'],
+      { cwd: tree, reject: false, stdin: 'ignore', all: true });
+    expect(w.exitCode, w.all).toBe(0);
+    const out = join(work, 'zlib-out');
+    const build = await cliBuild(conf, out, join(work, 'zlib-store'));
+    expect(build.code, build.stderr).toBe(0);
+    // what zlib's `make test` runs: example, minigzip round trips, and the shared-library builds of both
+    const env = { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: out };
+    for (const prog of ['example', 'examplesh', 'example64']) {
+      const r = await execa(join(out, prog), [], { cwd: out, env, extendEnv: false, reject: false });
+      expect(r.exitCode, `${prog}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+    const input = await readFile(join(src, 'deflate.c'));
+    for (const prog of ['minigzip', 'minigzipsh', 'minigzip64']) {
+      const packed = await execa(join(out, prog), [], { input, env, extendEnv: false, encoding: 'buffer', stripFinalNewline: false });
+      const back = await execa(join(out, prog), ['-d'], { input: Buffer.from(packed.stdout), env, extendEnv: false, encoding: 'buffer', stripFinalNewline: false });
+      expect(Buffer.from(back.stdout).equals(input), prog).toBe(true);
+    }
+    for (const lib of ['libz.a', 'libz.so.1.2.13']) expect(await definedSymbols(join(out, lib)), lib).toEqual(await definedSymbols(join(real, lib)));
+  });
+
   it('brotli: its round-trip tests pass with the hermetic brotli, which compresses byte for byte like the real one', async () => {
     const b = await buildBoth('brotli');
     const libs = await sameSymbols(b);
