@@ -10,7 +10,7 @@ import { type Result, ok, err } from '../model/result.js';
 import type { Flag } from '../model/seed.js';
 import type { ActionKind, ActionsFile, LoweredAction, LoweredInput, LoweredOutput, LoweredToolchain } from './actions.js';
 import { ACTION_KINDS } from './actions.js';
-import { classifyArgs, cosetArgs, typedFlags, type ClassifiedArg, type TypedFlags } from './flags/classify.js';
+import { classifyArgs, cosetArgs, hermeticArgs, typedFlags, type ClassifiedArg, type TypedFlags } from './flags/classify.js';
 import { gccTable } from './flags/gcc.js';
 import { clangTable } from './flags/clang.js';
 import { nvccTable } from './flags/nvcc.js';
@@ -189,7 +189,7 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
     const { realPath, ...toolchain } = tc.value;
 
     const post = (n.post ?? []).map((argv) => [postTool(argv[0] ?? '', tool), ...argv.slice(1).map(rw.arg)]);
-    const command = withPost([tool, ...rest.map(rw.arg)], post);
+    const command = withPost([tool, ...(classified ? hermeticArgs(classified) : rest).map(rw.arg)], post);
     const keyCommand = withPost([tool, ...(classified ? cosetArgs(classified) : rest).map(rw.arg)], post);
     const closure = toolClosure([realPath, ...post.map((argv) => argv[0] as string)]);
 

@@ -57,6 +57,12 @@ export function cosetArgs(classified: readonly ClassifiedArg[]): string[] {
   return classified.filter((c) => !(c.cls !== 'operand' && c.cls !== 'other' && COSET_NOISE.has(c.cls))).flatMap((c) => c.raw);
 }
 
+/** The args a hermetic run executes: the build system's depfile flags are left out (the graph already holds
+ *  the header dependencies, and the depfile's directory, e.g. automake's .deps/, is not an output). */
+export function hermeticArgs(classified: readonly ClassifiedArg[]): string[] {
+  return classified.filter((c) => c.cls !== 'depfile' && c.cls !== 'depfile-arg').flatMap((c) => c.raw);
+}
+
 const OPT: Record<string, OptLevel> = { '': 'O1', '0': 'O0', '1': 'O1', '2': 'O2', '3': 'O3', s: 'Os', z: 'Oz', fast: 'O3', g: 'O1' };
 
 export interface TypedFlags {
