@@ -24,6 +24,12 @@ async function getValidator(): Promise<Validate> {
 }
 
 export async function validateGraph(x: unknown): Promise<Result<SerializedGraph, string>> {
+  // the two mistakes worth a plain message before the schema's: not a graph at all, or another version
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return err('the top level is not an object');
+  const attrs = (x as { attributes?: unknown }).attributes;
+  if (typeof attrs !== 'object' || attrs === null) return err('no graph attributes');
+  const version = (attrs as { version?: unknown }).version;
+  if (version !== 1) return err(`unsupported graph version ${JSON.stringify(version) ?? 'undefined'}`);
   const v = await getValidator();
   if (!v(x)) {
     // the most specific error: for a node that fits none of the node kinds, the deepest path names the bad field

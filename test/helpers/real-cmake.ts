@@ -72,13 +72,18 @@ function rel(builddir: string, p: string): string {
 }
 
 /** The confessed graph's archive and link outputs → their inputs, relative to the confession's build dir. */
+/** Archive and link inputs as ninja lists them: files of the project's trees and files named on the command
+ *  line. Libraries a `-l` found in a -L directory outside the trees (`-lcudart_static` in the toolkit) are
+ *  inputs of the graph too, but ninja does not know them. */
 export function confessedLinkInputs(graph: SerializedGraph): Map<string, string[]> {
-  const builddir = graph.attributes.builddir;
+  const { builddir, srcdir } = graph.attributes;
+  const inTrees = (p: string): boolean => [builddir, srcdir].some((t) => p === t || p.startsWith(`${t}/`));
   const result = new Map<string, string[]>();
   for (const n of graph.nodes) {
     const a = n.attributes;
     if (a.type !== 'action' || (a.category !== 'archive' && a.category !== 'link')) continue;
-    for (const o of (a as ActionNode).outputs) result.set(rel(builddir, o), [...new Set(a.inputs.map((i) => rel(builddir, i)))].sort());
+    const ins = a.inputs.filter((i) => inTrees(i) || a.args.includes(i)).map((i) => rel(builddir, i));
+    for (const o of (a as ActionNode).outputs) result.set(rel(builddir, o), [...new Set(ins)].sort());
   }
   return result;
 }
