@@ -31,14 +31,9 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<CmakeArgs>,
   handler: async (argv) => {
     const { confessCmake } = await import('../../confess/cmake.js');
-    const { createProgress } = await import('../../util/progress.js');
-    const progress = createProgress({ quiet: argv.quiet, label: 'confess', unit: 'steps' });
-    const log = (line: string): void => {
-      if (!argv.quiet) progress.log(`continuity: ${line}`);
-    };
-    const live = argv.live
-      ? await (await import('../../view/live-session.js')).startLiveSession({ port: argv.port, open: argv.open, log: (l) => progress.log(`continuity: ${l}`) })
-      : null;
+    const { startWatch } = await import('../watch.js');
+    const watch = await startWatch({ quiet: argv.quiet, label: 'confess', live: argv.live, port: argv.port, open: argv.open });
+    const log = watch.log;
     let summary;
     try {
       summary = await confessCmake({
@@ -48,25 +43,18 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
         jobs: argv.j,
         cmakeArgs: (argv['--'] ?? []).map(String),
         log,
-        onReport: (r) => {
-          live?.report(r);
-          if (r.role !== 'query' && r.role !== 'ranlib') progress.tick(`${r.role} ${r.outputs[0]?.path.split('/').pop() ?? ''}`);
-        },
+        onReport: watch.onReport,
       });
     } catch (e: unknown) {
-      progress.stop();
-      await live?.fail(e instanceof Error ? e.message : String(e));
+      await watch.fail(e instanceof Error ? e.message : String(e));
       throw e;
     }
-    progress.stop();
+    watch.stop();
     const counts = Object.entries(summary.actions).map(([k, v]) => `${v} ${k}`).join(', ');
     const faked = summary.coeffects.packages.filter((p) => p.resolution === 'faked').map((p) => p.name);
     log(`confessed ${counts || 'no actions'} in ${summary.seconds.total.toFixed(1)} s (configure ${summary.seconds.configure.toFixed(1)} s, build ${summary.seconds.build.toFixed(1)} s)` + (faked.length ? `; faked packages: ${faked.join(', ')}` : ''));
     log(`wrote ${summary.out}/graph.json, compile_commands.json, graph.dot, coeffects.json`);
-    if (live) {
-      live.finish(summary.graph);
-      await live.serveUntilStopped();
-    }
+    await watch.finish(summary.graph);
   },
 };
 

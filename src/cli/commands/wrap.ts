@@ -34,43 +34,28 @@ export const wrapCommand: CommandModule<object, WrapArgs> = {
     const { runWrap } = await import('../../confess/wrap.js');
     const command = (argv['--'] ?? []).map(String);
     if (command.length === 0) throw new UserError('no build command given (usage: continuity wrap -- <command...>)');
-    const { createProgress } = await import('../../util/progress.js');
-    const progress = createProgress({ quiet: argv.quiet, label: argv.mode, unit: 'steps' });
-    const log = (line: string): void => {
-      if (!argv.quiet) progress.log(`continuity: ${line}`);
-    };
-    const live = argv.live
-      ? await (await import('../../view/live-session.js')).startLiveSession({ port: argv.port, open: argv.open, log: (l) => progress.log(`continuity: ${l}`) })
-      : null;
+    const { startWatch } = await import('../watch.js');
+    const watch = await startWatch({ quiet: argv.quiet, label: argv.mode, live: argv.live, port: argv.port, open: argv.open });
+    const log = watch.log;
     let s;
     try {
-      s = await runWrap({
-        command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log,
-        onReport: (r) => {
-          live?.report(r);
-          if (r.role !== 'query' && r.role !== 'ranlib') progress.tick(`${r.role} ${r.outputs[0]?.path.split('/').pop() ?? ''}`);
-        },
-      });
+      s = await runWrap({ command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log, onReport: watch.onReport });
     } catch (e: unknown) {
-      progress.stop();
-      await live?.fail(e instanceof Error ? e.message : String(e));
+      await watch.fail(e instanceof Error ? e.message : String(e));
       throw e;
     }
-    progress.stop();
+    watch.stop();
     if (!s.complete) {
       const why = `${s.failure ?? 'the graph is incomplete'}; the graph so far is in ${s.graphFile} (see ${s.out}/logs/build.log)`;
       process.stderr.write(`continuity: ${why}\n`);
-      await live?.fail(why);
+      await watch.fail(why);
       throw new ExitError(s.exitCode !== 0 ? s.exitCode : 2);
     }
     const counts = Object.entries(s.actions).map(([k, v]) => `${v} ${k}`).join(', ');
     log(`${s.graph.attributes.mode === 'confess' ? 'confessed' : 'observed'} ${counts || 'no actions'} in ${s.seconds.toFixed(1)} s` +
       (s.materialized.length ? `; materialized ${s.materialized.length} program run(s)` : ''));
     log(`wrote ${s.out}/graph.json, compile_commands.json, graph.dot`);
-    if (live) {
-      live.finish(s.graph);
-      await live.serveUntilStopped();
-    }
+    await watch.finish(s.graph);
   },
 };
 
