@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { UserError } from '../model/result.js';
-import { isDirectory, isFile, which, outDirProblem } from '../util/fs.js';
+import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv } from '../shim/generate.js';
 import { runWrap, type WrapMode, type WrapSummary } from './wrap.js';
 import { clearOutputs } from './outputs.js';
@@ -41,8 +41,7 @@ export function makefileShell(text: string): string | null {
 export async function confessAutotools(opts: ConfessAutotoolsOptions): Promise<AutotoolsSummary> {
   const srcdir = resolve(opts.srcdir);
   const out = resolve(opts.out);
-  const outProblem = await outDirProblem(out, '--out');
-  if (outProblem !== null) throw new UserError(outProblem);
+  await assertOutDir(out, '--out');
   if (!(await isDirectory(srcdir))) throw new UserError(`${opts.srcdir}: no such directory`);
   const configure = join(srcdir, 'configure');
   let autoreconf = false;

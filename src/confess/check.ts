@@ -6,7 +6,7 @@ import { join, resolve, relative, sep } from 'node:path';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { UserError } from '../model/result.js';
 import type { ActionNode, SerializedGraph } from '../model/graph.js';
-import { isDirectory, writeFileAtomic, outDirProblem } from '../util/fs.js';
+import { isDirectory, writeFileAtomic, assertOutDir } from '../util/fs.js';
 import { runWrap, type WrapMode, type WrapSummary } from './wrap.js';
 
 export interface CheckOptions {
@@ -103,8 +103,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!(await isDirectory(cwd))) throw new UserError(`${cwd}: no such directory`);
   const out = resolve(cwd, opts.out);
-  const outProblem = await outDirProblem(out, '--out');
-  if (outProblem !== null) throw new UserError(outProblem);
+  await assertOutDir(out, '--out');
   const tree = join(out, 'tree');
   await mkdir(out, { recursive: true });
   await rm(join(out, 'check.json'), { force: true });

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { UserError } from '../model/result.js';
 import type { GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { CoeffectsFile } from '../model/coeffects.js';
-import { isDirectory, isFile, which, outDirProblem } from '../util/fs.js';
+import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv } from '../shim/generate.js';
 import { Collector } from '../collector/server.js';
 import { buildGraph, serializeGraph } from '../graph/build.js';
@@ -55,8 +55,7 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
   const t0 = Date.now();
   const srcdir = resolve(opts.srcdir);
   const out = resolve(opts.out);
-  const outProblem = await outDirProblem(out, '--out');
-  if (outProblem !== null) throw new UserError(outProblem);
+  await assertOutDir(out, '--out');
   if (!(await isDirectory(srcdir))) throw new UserError(`${opts.srcdir}: no such directory`);
   if (!(await isFile(join(srcdir, 'CMakeLists.txt')))) throw new UserError(`${opts.srcdir}: no CMakeLists.txt (not a CMake project)`);
   const cmake = await which('cmake');

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { UserError } from '../model/result.js';
 import type { BuildSystemKind, GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { Report } from '../model/report.js';
-import { isDirectory, isFile, which, writeFileAtomic, outDirProblem } from '../util/fs.js';
+import { isDirectory, isFile, which, writeFileAtomic, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv, RECORDING_SHELL, type ShimSet } from '../shim/generate.js';
 import { Collector } from '../collector/server.js';
 import { buildGraph, serializeGraph, type CustomStep } from '../graph/build.js';
@@ -155,8 +155,7 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!(await isDirectory(cwd))) throw new UserError(`${cwd}: no such directory`);
   const out = resolve(cwd, opts.out);
-  const outProblem = await outDirProblem(out, '--out');
-  if (outProblem !== null) throw new UserError(outProblem);
+  await assertOutDir(out, '--out');
   const [cmd0, ...rest] = opts.command as [string, ...string[]];
   const exe = cmd0.includes('/') ? resolve(cwd, cmd0) : await which(cmd0);
   if (exe === null || !(await isFile(exe))) throw new UserError(`${cmd0}: command not found`);

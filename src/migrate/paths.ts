@@ -2,7 +2,7 @@
 // names them, Out paths to the build tree, Pkg paths to a required package's root; the rest are Abs.
 // A path is only typed when resolving it again gives back the same text.
 import { posix } from 'node:path';
-import type { DPath, Piece } from './model.js';
+import { type DPath, type Piece, pieceOf } from './model.js';
 
 export interface Roots {
   srcdir: string;
@@ -25,20 +25,7 @@ export function typePath(p: string, roots: Roots, fileDir: string): DPath | null
     const pkg = [...roots.packages].sort((a, b) => b[1].length - a[1].length).find(([, r]) => inside(p, r));
     typed = pkg ? { kind: 'Pkg', pkg: pkg[0], rel: rel(pkg[1], p) } : { kind: 'Abs', path: p };
   }
-  return resolvePiece(pieceFor(typed), roots, fileDir) === p ? typed : null;
-}
-
-function pieceFor(p: DPath): Piece {
-  switch (p.kind) {
-    case 'Src':
-      return { root: 'src', text: p.rel };
-    case 'Out':
-      return { root: 'out', text: p.rel };
-    case 'Pkg':
-      return { root: `pkg:${p.pkg}`, text: p.rel };
-    case 'Abs':
-      return { root: 'abs', text: p.path };
-  }
+  return resolvePiece(pieceOf(typed), roots, fileDir) === p ? typed : null;
 }
 
 /** A rendered piece → its text on this machine. Throws on a package the roots do not know. */

@@ -2,6 +2,7 @@
 import { access, open, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
+import { UserError } from '../model/result.js';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -55,16 +56,18 @@ export async function which(name: string, pathVar = process.env['PATH'] ?? ''): 
   return null;
 }
 
-/** Whether `path` can be an output directory (`what` names the flag): absent, or a directory. A one-line reason if not. */
-export async function outDirProblem(path: string, what: string): Promise<string | null> {
+/** Refuses (one-line UserError) a `path` that cannot be an output directory (`what` names the flag):
+ *  it must be absent or a directory. */
+export async function assertOutDir(path: string, what: string): Promise<void> {
   try {
     const s = await stat(path);
-    return s.isDirectory() ? null : `${what} ${path} is not a directory`;
+    if (!s.isDirectory()) throw new UserError(`${what} ${path} is not a directory`);
   } catch (e: unknown) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') return `${what} ${path} lies under a file, not a directory`;
-    return `${what} ${path}: cannot be used (${code ?? String(e)})`;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new UserError(`${what} ${path} lies under a file, not a directory`);
+    throw new UserError(`${what} ${path}: cannot be used (${code ?? String(e)})`);
   }
 }
 

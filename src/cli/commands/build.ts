@@ -36,15 +36,14 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     const { progressPrinter } = await import('../../execute/progress.js');
 
     if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UserError(`--jobs must be a positive integer, not ${String(argv.jobs)}`);
+    const { assertOutDir } = await import('../../util/fs.js');
+    await assertOutDir(resolve(argv.out), '--out'); // before lowering: a wrong --out costs nothing
     const actions = await loadBuildInput(resolve(argv.input));
     const sandbox = detectSandbox(!argv.sandbox);
     if (!sandbox.ok) throw new UserError(sandbox.error);
     const store = await Store.open(resolve(argv.store ?? defaultStoreDir()));
     if (!store.ok) throw new UserError(store.error);
     const out = resolve(argv.out);
-    const { outDirProblem } = await import('../../util/fs.js');
-    const outProblem = await outDirProblem(out, '--out');
-    if (outProblem !== null) throw new UserError(outProblem);
     const progress = progressPrinter(process.stderr, !argv.quiet && process.stderr.isTTY === true);
     const r = await buildActions(actions, { out, store: store.value, sandbox: sandbox.value, jobs: argv.jobs, onProgress: progress.update });
     progress.clear();

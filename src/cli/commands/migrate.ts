@@ -18,9 +18,8 @@ export const migrateCommand: CommandModule<object, MigrateArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as never,
   handler: async (argv) => {
     const { migrate } = await import('../../migrate/migrate.js');
-    const { outDirProblem } = await import('../../util/fs.js');
-    const problem = await outDirProblem(argv.to, '--to');
-    if (problem !== null) throw new UserError(problem);
+    const { assertOutDir } = await import('../../util/fs.js');
+    await assertOutDir(argv.to, '--to');
     const r = await migrate(argv.graph, argv.to);
     if (!r.ok) throw new UserError(r.error);
     if (!argv.quiet) process.stderr.write(`continuity: wrote ${r.value.targets} targets in ${r.value.files.length} files under ${argv.to}\n`);
