@@ -210,6 +210,26 @@ describe('confess archive and link', () => {
     expect(t.exitCode).not.toBe(0);
   });
 
+  it('ar options split over dash words ("-c -r") archive; no operation, or a bare "-" before one, is an error', async () => {
+    const dir = await project('ar-split');
+    for (const s of ['a', 'b'])
+      expect((await run(set, dir, 'confess', 'gcc', ['-c', `${s}.c`, '-Iinc'])).exitCode).toBe(0);
+    const ta = (await readToken(path.join(dir, 'a.o')))!;
+    const tb = (await readToken(path.join(dir, 'b.o')))!;
+    const r = await run(set, dir, 'confess', 'ar', ['-c', '-r', 'libab.a', 'a.o', 'b.o']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toBe(''); // 'c': no "creating" message
+    expect((await readToken(path.join(dir, 'libab.a')))!.deps).toEqual([ta.id, tb.id]);
+    const reps = await readSpool(path.join(dir, 'spool.jsonl'));
+    expect(reps.at(-1)!.role).toBe('archive');
+    // GNU ar loops on these; the shim ends at once with ar's own complaint.
+    for (const args of [['-', 'x', 'libab.a'], ['-v', '-', 'libab.a'], ['v', 'libab.a']]) {
+      const bad = await run(set, dir, 'confess', 'ar', args);
+      expect(bad.exitCode, args.join(' ')).toBe(1);
+      expect(bad.stderr).toContain('no operation specified');
+    }
+  });
+
   it('ranlib on a real archive runs the real ranlib', async () => {
     const dir = await project('realar');
     expect((await runReal(dir, 'gcc', ['-c', 'b.c', '-Iinc'])).exitCode).toBe(0);
