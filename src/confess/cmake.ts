@@ -28,6 +28,8 @@ export interface ConfessCmakeOptions {
   cmakeArgs: string[];
   log: (line: string) => void;
   onReport?: (r: Report) => void;
+  /** where the shims keep header scans (default: defaultScanCacheDir()); null: scan every source afresh */
+  scanCache?: string | null;
 }
 
 export interface ConfessSummary {
@@ -131,7 +133,7 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
     opts.log('building in confess mode (nothing is compiled)');
     const jobs = opts.jobs ?? cpus().length;
     const build = await execa(cmake, ['--build', builddir, '-j', String(jobs)], {
-      env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, endpoint: collector.endpoint, secret: collector.secret }) },
+      env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, endpoint: collector.endpoint, secret: collector.secret, ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}) }) },
       reject: false,
       all: true,
       stdin: 'ignore',

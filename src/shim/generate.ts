@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Handlebars from 'handlebars';
@@ -213,6 +214,14 @@ export interface ShimEndpoint {
   secret?: string;
   /** PATH to put after the shim dir; defaults to process.env.PATH */
   path?: string;
+  /** Confess mode: where the shims keep header scans (default: defaultScanCacheDir()); null: no cache. */
+  scanCache?: string | null;
+}
+
+/** The header-scan cache beside the store: $XDG_CACHE_HOME/continuity/scan or ~/.cache/continuity/scan. */
+export function defaultScanCacheDir(): string {
+  const xdg = process.env['XDG_CACHE_HOME'];
+  return path.join(xdg && xdg.startsWith('/') ? xdg : path.join(os.homedir(), '.cache'), 'continuity', 'scan');
 }
 
 /** The environment variables to set for a build that runs through the shims. */
@@ -227,6 +236,8 @@ export function shimEnv(set: ShimSet, mode: ShimMode | 'passthrough', opts: Shim
   if (opts.spool !== undefined) env['CONTINUITY_SPOOL'] = path.resolve(opts.spool);
   if (opts.endpoint !== undefined) env['CONTINUITY_ENDPOINT'] = opts.endpoint;
   if (opts.secret !== undefined) env['CONTINUITY_SECRET'] = opts.secret;
+  const cache = opts.scanCache === undefined ? defaultScanCacheDir() : opts.scanCache;
+  if (mode === 'confess' && cache !== null) env['CONTINUITY_SCAN_CACHE'] = path.resolve(cache);
   return env;
 }
 

@@ -243,6 +243,79 @@ describe('confess archive and link', () => {
   });
 });
 
+describe('header scan cache (CONTINUITY_SCAN_CACHE)', () => {
+  it('reuses a scan only while the source, its headers and the search directories are unchanged', async () => {
+    const root = await tempDir('scan-cache');
+    await write(root, {
+      'src/a.c': '#include "a.h"\n#include <b.h>\n#include <stdio.h>\nint a(void) { return A + B; }\n',
+      'src/inc/a.h': '#define A 1\n',
+      'src/inc/b.h': '#define B 2\n',
+      'src/inc2/.keep': '',
+      'obj/.keep': '',
+    });
+    const obj = path.join(root, 'obj');
+    const cache = path.join(root, 'cache');
+    const args = ['-c', '../src/a.c', '-I../src/inc2', '-I../src/inc', '-O2', '-MD', '-MF', 'a.d', '-o', 'a.o'];
+    const real = await runReal(obj, 'gcc', args);
+    expect(real.exitCode, real.stderr).toBe(0);
+    const realDeps = await fs.readFile(path.join(obj, 'a.d'), 'utf8');
+    // a file changed in the second its scan starts is not cached: let the clock move past the writes
+    await new Promise((r) => setTimeout(r, 1100));
+    const env = { CONTINUITY_SCAN_CACHE: cache, CONTINUITY_DEBUG: '1' };
+    const confessed = async (): Promise<{ stderr: string; depfile: string; deps: string[] }> => {
+      await fs.rm(path.join(obj, 'a.d'), { force: true });
+      await fs.rm(path.join(obj, 'spool.jsonl'), { force: true });
+      const r = await run(set, obj, 'confess', 'gcc', args, env);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const [rep] = await readSpool(path.join(obj, 'spool.jsonl'));
+      return { stderr: r.stderr, depfile: await fs.readFile(path.join(obj, 'a.d'), 'utf8'), deps: rep!.deps ?? [] };
+    };
+    const first = await confessed();
+    expect(first.stderr).toContain('header scan kept in the cache');
+    expect(first.depfile).toBe(realDeps);
+    const second = await confessed();
+    expect(second.stderr).toContain('header scan from cache');
+    expect(second.depfile).toBe(realDeps);
+    expect(second.deps).toEqual(first.deps);
+    expect(first.deps).toContain(path.join(root, 'src/inc/a.h'));
+
+    // Each change below comes a second after the last write, so the scan after it is cached again and
+    // the one after that is served from the cache: each miss is due to that change alone.
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1100));
+    const missThenHit = async (): Promise<{ deps: string[]; depfile: string }> => {
+      await settle();
+      const miss = await confessed();
+      expect(miss.stderr).not.toContain('from cache');
+      expect(miss.stderr).toContain('header scan kept in the cache');
+      const hit = await confessed();
+      expect(hit.stderr).toContain('header scan from cache');
+      expect(hit.deps).toEqual(miss.deps);
+      expect(hit.depfile).toBe(miss.depfile);
+      return miss;
+    };
+    // an edited header
+    await fs.appendFile(path.join(root, 'src/inc/b.h'), '#define B2 3\n');
+    await missThenHit();
+    // a new header beside the source shadows inc/a.h for #include "a.h"
+    await fs.writeFile(path.join(root, 'src/a.h'), '#define A 5\n');
+    const shadowed = await missThenHit();
+    expect(shadowed.deps).toContain(path.join(root, 'src/a.h'));
+    expect(shadowed.deps).not.toContain(path.join(root, 'src/inc/a.h'));
+    // a new header in an earlier search directory shadows inc/b.h for #include <b.h>
+    await fs.writeFile(path.join(root, 'src/inc2/b.h'), '#define B 7\n');
+    const earlier = await missThenHit();
+    expect(earlier.deps).toContain(path.join(root, 'src/inc2/b.h'));
+    expect(earlier.deps).not.toContain(path.join(root, 'src/inc/b.h'));
+    // each answer equals the real preprocessor's at that moment
+    expect((await runReal(obj, 'gcc', args)).exitCode).toBe(0);
+    expect(earlier.depfile).toBe(await fs.readFile(path.join(obj, 'a.d'), 'utf8'));
+    // without the variable nothing is cached or read
+    const plain = await run(set, obj, 'confess', 'gcc', args, { CONTINUITY_DEBUG: '1', CONTINUITY_SCAN_CACHE: undefined });
+    expect(plain.exitCode).toBe(0);
+    expect(plain.stderr).not.toContain('header scan');
+  });
+});
+
 describe('arguments', () => {
   it('response files (quotes, spaces, nesting) are expanded in args, kept in argv', async () => {
     const dir = await project('rsp');

@@ -11,6 +11,7 @@ interface CmakeArgs {
   live: boolean;
   port: number;
   open: boolean;
+  'scan-cache': boolean;
   '--'?: (string | number)[];
 }
 
@@ -20,7 +21,7 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
   builder: (y: Argv) =>
     y
       .parserConfiguration({ 'populate--': true })
-      .usage('$0 confess cmake <srcdir> [--out DIR] [--fake-packages missing|all|none] [-j N] [-- <cmake args>]')
+      .usage('$0 confess cmake <srcdir> [--out DIR] [--fake-packages missing|all|none] [-j N] [--no-scan-cache] [-- <cmake args>]')
       .positional('srcdir', { type: 'string', demandOption: true, describe: 'the CMake source directory' })
       .option('out', { type: 'string', default: '.continuity', describe: 'where graph.json, compile_commands.json, graph.dot, coeffects.json and the build tree go' })
       .option('fake-packages', { choices: ['missing', 'all', 'none'] as const, default: 'missing' as const, describe: 'which find_package calls to fake' })
@@ -28,6 +29,7 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
       .option('live', { type: 'boolean', default: false, describe: 'serve a page that draws the graph as the shims report it, and keep serving it after the confession until Ctrl-C' })
       .option('port', { type: 'number', default: 0, describe: 'with --live: the port to listen on (0: any free port)' })
       .option('open', { type: 'boolean', default: true, describe: 'with --live: open the page in a browser (--no-open: only print its address)' })
+      .option('scan-cache', { type: 'boolean', default: true, describe: 'reuse header scans kept in $XDG_CACHE_HOME/continuity/scan while their sources, headers and search directories are unchanged (--no-scan-cache: scan every source afresh)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<CmakeArgs>,
   handler: async (argv) => {
     const { confessCmake } = await import('../../confess/cmake.js');
@@ -44,6 +46,7 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
         cmakeArgs: (argv['--'] ?? []).map(String),
         log,
         onReport: watch.onReport,
+        ...(argv['scan-cache'] ? {} : { scanCache: null }),
       });
     } catch (e: unknown) {
       await watch.fail(e instanceof Error ? e.message : String(e));
