@@ -234,8 +234,11 @@ function flattenCoeffects(cs: Coeffect[]): Exclude<Coeffect, { kind: 'combined' 
   return cs.flatMap((c) => (c.kind === 'combined' ? flattenCoeffects(c.coeffects) : [c]));
 }
 
+/** Where actions write: a build tree of their own (it starts with CONFIGURED_DIR), or the source root. */
+export type BuildTree = 'Separate' | 'InSource';
+
 /** `toProjectPath` writes a path relative to the project root when it lies in the sources or a package. */
-export function projectFileText(sourceRoot: string, coeffects: CoeffectsFile | null, toProjectPath: (p: string) => string): string {
+export function projectFileText(sourceRoot: string, buildTree: BuildTree, coeffects: CoeffectsFile | null, toProjectPath: (p: string) => string): string {
   const reqs = (coeffects?.packages ?? []).map((p) =>
     record([
       ['package', atom(text(p.name))],
@@ -263,6 +266,7 @@ export function projectFileText(sourceRoot: string, coeffects: CoeffectsFile | n
     project: layout(
       record([
         ['sourceRoot', atom(text(sourceRoot))],
+        ['buildTree', atom(`C.BuildTree.${buildTree}`)],
         ['requirements', list(reqs, 'C.Requirement')],
         ['coeffects', list(cos, 'C.Coeffect')],
       ]),

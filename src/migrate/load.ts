@@ -33,6 +33,7 @@ interface RenderedTarget {
 }
 interface ProjectJson {
   sourceRoot: string;
+  buildTree: string;
   requirements: { package: string; root?: string | null }[];
 }
 
@@ -91,10 +92,11 @@ export async function loadDhallBuild(path: string): Promise<Result<SerializedGra
   const proj = await dhallToJson(importOf(projectPath), root);
   if (!proj.ok) return err(describe(projectPath, proj.error));
   const project = proj.value as ProjectJson;
-  if (typeof project?.sourceRoot !== 'string') return err(`${projectPath}: not a C.Project`);
+  if (typeof project?.sourceRoot !== 'string' || !['Separate', 'InSource'].includes(project.buildTree)) return err(`${projectPath}: not a C.Project`);
   const srcdir = resolve(root, project.sourceRoot);
-  // the build tree starts with what configuring made; actions' outputs land under `continuity build --out`
-  const builddir = join(root, CONFIGURED_DIR);
+  // a separate build tree starts with what configuring made; an in-source build's tree is the sources'.
+  // Either way actions' outputs land under `continuity build --out`.
+  const builddir = project.buildTree === 'InSource' ? srcdir : join(root, CONFIGURED_DIR);
   const packages = new Map<string, string>();
   for (const r of project.requirements ?? []) if (typeof r.root === 'string') packages.set(r.package, resolve(root, r.root));
   const roots: Roots = { srcdir, builddir, packages };

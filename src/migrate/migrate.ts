@@ -10,7 +10,7 @@ import { type Result, ok, err } from '../model/result.js';
 import { checkGraph } from '../lower/lower.js';
 import { validateGraph } from '../graph/load.js';
 import { BUILD_FILE, CONFIGURED_DIR, PACKAGE_FILE, PROJECT_FILE, buildFileText, packageText, projectFileText } from './emit.js';
-import type { Roots } from './paths.js';
+import { type Roots, inSource } from './paths.js';
 import { recoverTargets } from './targets.js';
 import type { Target } from './model.js';
 
@@ -42,15 +42,8 @@ export async function locateGraph(input: string): Promise<Result<string, string>
 /** The files a migration writes, by path relative to the output directory. */
 export async function migrationFiles(graph: SerializedGraph, coeffects: CoeffectsFile | null, outDir: string): Promise<Result<{ files: Map<string, string | Buffer>; targets: Target[] }, string>> {
   const { srcdir, builddir } = graph.attributes;
-  if (builddir === srcdir || srcdir.startsWith(`${builddir}/`)) return err(`the build tree ${builddir} holds the source tree: in-source builds cannot be migrated`);
-  const packages = new Map<string, string>();
-  for (const p of coeffects?.packages ?? []) if (p.fakeRoot) packages.set(p.name, p.fakeRoot);
-  const roots: Roots = { srcdir, builddir, packages };
-  const targets = await recoverTargets(graph, roots);
-  if (!targets.ok) return targets;
-  const files = new Map<string, string | Buffer>();
-  files.set(PACKAGE_FILE, packageText());
-  // files the configure step wrote into the build tree (config.h): the build tree starts with them
+  // one tree for both (a Makefile run where its sources are) is fine; sources inside a build tree of their own are not
+  if (srcdir.startsWith(`${builddir}/`)) return err(`the build tree ${builddir} holds the source tree ${srcdir}: such builds cannot be migrated`);
   const made = new Set<string>();
   const read = new Set<string>();
   for (const n of graph.nodes) {
@@ -58,8 +51,18 @@ export async function migrationFiles(graph: SerializedGraph, coeffects: Coeffect
     n.attributes.outputs.forEach((o) => made.add(o));
     [...n.attributes.inputs, ...(n.attributes.deps ?? [])].forEach((i) => read.add(i));
   }
+  const packages = new Map<string, string>();
+  for (const p of coeffects?.packages ?? []) if (p.fakeRoot) packages.set(p.name, p.fakeRoot);
+  const single = inSource({ srcdir, builddir });
+  const roots: Roots = single ? { srcdir, builddir, packages, made } : { srcdir, builddir, packages };
+  const targets = await recoverTargets(graph, roots);
+  if (!targets.ok) return targets;
+  const files = new Map<string, string | Buffer>();
+  files.set(PACKAGE_FILE, packageText());
+  // files the configure step wrote into a separate build tree (config.h): the build tree starts with them.
+  // In one tree, what configuring wrote there is read like any other source.
   for (const p of [...read].sort()) {
-    if (made.has(p) || !p.startsWith(`${builddir}/`)) continue;
+    if (single || made.has(p) || !p.startsWith(`${builddir}/`)) continue;
     try {
       files.set(`${CONFIGURED_DIR}/${posix.relative(builddir, p)}`, await readFile(p));
     } catch {
@@ -69,7 +72,7 @@ export async function migrationFiles(graph: SerializedGraph, coeffects: Coeffect
   const inside = (p: string, r: string): boolean => p === r || p.startsWith(`${r}/`);
   const toProjectPath = (p: string): string =>
     inside(p, srcdir) || [...packages.values()].some((r) => inside(p, r)) ? posix.relative(outDir, p) || '.' : p;
-  files.set(PROJECT_FILE, projectFileText(posix.relative(outDir, srcdir) || '.', coeffects, toProjectPath));
+  files.set(PROJECT_FILE, projectFileText(posix.relative(outDir, srcdir) || '.', single ? 'InSource' : 'Separate', coeffects, toProjectPath));
   const byDir = new Map<string, Target[]>();
   for (const t of targets.value) byDir.set(t.dir, [...(byDir.get(t.dir) ?? []), t]);
   for (const [dir, ts] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {

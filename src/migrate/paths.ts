@@ -1,5 +1,6 @@
 // Absolute paths ↔ BUILD.dhall paths. Src paths are relative to the directory of the BUILD.dhall that
 // names them, Out paths to the build tree, Pkg paths to a required package's root; the rest are Abs.
+// In an in-source build (one tree) the graph tells them apart: what an action makes is Out, the rest Src.
 // A path is only typed when resolving it again gives back the same text.
 import { posix } from 'node:path';
 import { type DPath, type Piece, pieceOf } from './model.js';
@@ -9,17 +10,24 @@ export interface Roots {
   builddir: string;
   /** package name → absolute root (faked packages) */
   packages: ReadonlyMap<string, string>;
+  /** in-source builds (builddir = srcdir): the files some action makes, the only ones typed Out besides the root */
+  made?: ReadonlySet<string>;
 }
+
+/** One tree holds both the sources and the build's outputs (a plain Makefile run in its source tree). */
+export const inSource = (roots: { srcdir: string; builddir: string }): boolean => roots.builddir === roots.srcdir;
 
 const inside = (p: string, root: string): boolean => p === root || p.startsWith(root === '/' ? root : `${root}/`);
 const rel = (from: string, to: string): string => posix.relative(from, to);
+const isOutput = (p: string, roots: Roots): boolean =>
+  inSource(roots) ? p === roots.builddir || (roots.made?.has(p) ?? false) : inside(p, roots.builddir);
 
 /** The typed form of an absolute, normalized path as seen from `fileDir` (an absolute directory in the source tree). */
 export function typePath(p: string, roots: Roots, fileDir: string): DPath | null {
   if (!p.startsWith('/') || posix.normalize(p) !== p || (p.length > 1 && p.endsWith('/'))) return null;
   let typed: DPath;
-  // the build tree may sit inside the source tree: it wins
-  if (inside(p, roots.builddir)) typed = { kind: 'Out', rel: rel(roots.builddir, p) };
+  // the build tree may sit inside the source tree: it wins (in one tree, only what actions make is Out)
+  if (isOutput(p, roots)) typed = { kind: 'Out', rel: rel(roots.builddir, p) };
   else if (inside(p, roots.srcdir)) typed = { kind: 'Src', rel: rel(fileDir, p) };
   else {
     const pkg = [...roots.packages].sort((a, b) => b[1].length - a[1].length).find(([, r]) => inside(p, r));

@@ -9,7 +9,7 @@ import { hostMachine, probeTool } from '../lower/tool-probe.js';
 import { parseTripleString } from '../lower/triple.js';
 import { type ArgContext, typeArg, withObjectsPlaceholder } from './args.js';
 import type { Compile, DLanguage, DPath, Step, StepKind, Target, TargetKind, Tool } from './model.js';
-import { type Roots, typePath } from './paths.js';
+import { type Roots, inSource, typePath } from './paths.js';
 
 interface Act {
   key: string;
@@ -57,9 +57,9 @@ async function toolOf(cache: Map<string, Promise<Tool>>, name: string, real: str
   return t;
 }
 
-/** The deepest directory (relative to srcdir) holding every in-tree source path given; '' for the root. */
-function commonDir(paths: string[], srcdir: string, builddir: string): string {
-  const dirs = paths.filter((p) => inside(p, srcdir) && !inside(p, builddir)).map((p) => posix.relative(srcdir, posix.dirname(p)));
+/** The deepest directory (relative to srcdir) holding every source path given; '' for the root. */
+function commonDir(paths: string[], srcdir: string, isSource: (p: string) => boolean): string {
+  const dirs = paths.filter(isSource).map((p) => posix.relative(srcdir, posix.dirname(p)));
   if (dirs.length === 0) return '';
   let common = (dirs[0] as string).split('/').filter(Boolean);
   for (const d of dirs.slice(1)) {
@@ -73,6 +73,9 @@ function commonDir(paths: string[], srcdir: string, builddir: string): string {
 
 export async function recoverTargets(graph: SerializedGraph, roots: Roots): Promise<Result<Target[], string>> {
   const { srcdir, builddir } = roots;
+  // a file of the source tree no action makes (in one tree for both, the graph is what tells them apart)
+  const isSource = (p: string): boolean =>
+    inside(p, srcdir) && (inSource(roots) ? !(roots.made?.has(p) ?? false) : !inside(p, builddir));
   const acts: Act[] = graph.nodes.filter((n) => n.attributes.type === 'action').map((n) => ({ key: n.key, n: n.attributes as ActionNode }));
   const tools = new Map<string, Promise<Tool>>();
   const compiles = acts.filter((a) => a.n.category === 'compile' && a.n.outputs.length === 1 && a.n.inputs.length === 1);
@@ -122,7 +125,7 @@ export async function recoverTargets(graph: SerializedGraph, roots: Roots): Prom
     const dir = commonDir(
       g.compiles.length ? g.compiles.map((c) => c.n.inputs[0] as string) : g.steps.flatMap((s) => s.n.inputs),
       srcdir,
-      builddir,
+      isSource,
     );
     const fileDir = dir ? posix.join(srcdir, dir) : srcdir;
     const typed = (p: string, what: string): Result<DPath, string> => {

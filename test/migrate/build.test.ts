@@ -83,11 +83,42 @@ const CHECKS: Record<string, (p: Prepared, out: string) => Promise<void>> = {
       expect((await readFile(join(p.root, 'x'))).equals(await readFile(f)), f).toBe(true);
     }
   },
+  // zlib's `make test`: for the static, shared and 64-bit builds, `echo hello world | minigzip | minigzip -d`
+  // gives the line back and `example <tmpfile>` passes; a source file also round-trips
+  zlib: async (p, out) => {
+    const env = { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: out };
+    const input = await readFile(join(p.src, 'deflate.c'));
+    for (const suffix of ['', 'sh', '64']) {
+      const gz = join(out, `minigzip${suffix}`);
+      for (const data of [Buffer.from('hello world\n'), input]) {
+        const packed = await execa(gz, [], { input: data, env, extendEnv: false, encoding: 'buffer', stripFinalNewline: false });
+        const back = await execa(gz, ['-d'], { input: Buffer.from(packed.stdout), env, extendEnv: false, encoding: 'buffer', stripFinalNewline: false });
+        expect(Buffer.from(back.stdout).equals(data), `minigzip${suffix}`).toBe(true);
+      }
+      const r = await execa(join(out, `example${suffix}`), [join(p.root, `tmp${suffix || 'st'}`)], { cwd: p.root, env, extendEnv: false, reject: false, stdin: 'ignore' });
+      expect(r.exitCode, `example${suffix}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+  },
+  // bzip2's `make` test: sampleN.ref compressed at level N is sampleN.bz2 byte for byte, and sampleN.bz2
+  // decompresses to sampleN.ref (sample3 with -s); both by the build's own steps and by running its bzip2
+  bzip2: async (p, out) => {
+    const env = { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: out };
+    const run = async (args: string[], input: string): Promise<Buffer> =>
+      Buffer.from((await execa(join(out, 'bzip2'), args, { inputFile: input, env, extendEnv: false, encoding: 'buffer', stripFinalNewline: false })).stdout);
+    for (const n of [1, 2, 3]) {
+      const ref = await readFile(join(p.src, `sample${n}.ref`));
+      const bz2 = await readFile(join(p.src, `sample${n}.bz2`));
+      expect((await readFile(join(out, `sample${n}.rb2`))).equals(bz2), `sample${n}.rb2`).toBe(true);
+      expect((await readFile(join(out, `sample${n}.tst`))).equals(ref), `sample${n}.tst`).toBe(true);
+      expect((await run([`-${n}`], join(p.src, `sample${n}.ref`))).equals(bz2), `bzip2 -${n} sample${n}.ref`).toBe(true);
+      expect((await run([n === 3 ? '-ds' : '-d'], join(p.src, `sample${n}.bz2`))).equals(ref), `bzip2 -d sample${n}.bz2`).toBe(true);
+    }
+  },
 };
 
-// find-packages links faked libraries, which no build can run; Debian's zlib tree does not configure with
-// CMake (a source file the CMakeLists names is not in it), and bzip2 has no CMake build
-const BUILDABLE = ['c-static-exe', 'c-shared-pic', 'cxx-subdirs', 'custom-header', 'cuda', 'flags-and-spaces', 'cjson', 'libyaml', 'brotli'];
+// find-packages links faked libraries, which no build can run. zlib (./configure, then make) and bzip2 (a
+// plain Makefile) build in their source trees: one tree holds sources and outputs
+const BUILDABLE = ['c-static-exe', 'c-shared-pic', 'cxx-subdirs', 'custom-header', 'cuda', 'flags-and-spaces', 'cjson', 'libyaml', 'brotli', 'zlib', 'bzip2'];
 
 describe.each(BUILDABLE)('build from BUILD.dhall: %s', (name) => {
   let p: Prepared;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_CLOSURE, inClosure } from '../../src/lower/closure.js';
 import type { ActionNode, SerializedGraph } from '../../src/model/graph.js';
-import { REPO, confess } from '../helpers/real-cmake.js';
+import { CLI, REPO, confess } from '../helpers/real-cmake.js';
 
 export const FIXTURES = ['c-static-exe', 'c-shared-pic', 'cxx-subdirs', 'find-packages', 'custom-header', 'cuda', 'flags-and-spaces'];
 
@@ -24,14 +24,31 @@ export async function sourceOf(name: string): Promise<string> {
   return r.stdout.trim().split('\n').pop() as string;
 }
 
-/** `<tmp>/src` (a copy of the project) confessed into `<tmp>/confess`. */
+/** Projects built by `make` in their own source tree, and whether `./configure` runs first. */
+export const MAKE_PROJECTS: Readonly<Record<string, { configure: boolean }>> = {
+  zlib: { configure: true },
+  bzip2: { configure: false },
+};
+
+/** `continuity wrap --out <confessDir> -- make -j2` in the tree (after `./configure` when the project has one). */
+async function wrapMake(name: string, src: string, confessDir: string): Promise<void> {
+  if (MAKE_PROJECTS[name]?.configure) await execa('./configure', [], { cwd: src, stdin: 'ignore' });
+  const r = await execa('node', [CLI, 'wrap', '--out', confessDir, '--quiet', '--', 'make', '-j2'], { cwd: src, reject: false, stdin: 'ignore', all: true });
+  if (r.exitCode !== 0) throw new Error(`wrap make (${name}) failed: ${r.all}`);
+}
+
+/** `<tmp>/src` (a copy of the project) confessed into `<tmp>/confess`: CMake projects by `confess cmake`,
+ *  make projects (MAKE_PROJECTS) by wrapping `make` in the copy, which is then both source and build tree. */
 export async function prepare(name: string, cmakeArgs: string[] = []): Promise<Prepared> {
   const root = await mkdtemp(join(tmpdir(), `continuity-migrate-${name}-`));
   const src = join(root, 'src');
   await cp(await sourceOf(name), src, { recursive: true });
   const confessDir = join(root, 'confess');
-  const r = await confess(src, confessDir, cmakeArgs);
-  if (r.exitCode !== 0) throw new Error(`confess ${name} failed: ${r.all}`);
+  if (name in MAKE_PROJECTS) await wrapMake(name, src, confessDir);
+  else {
+    const r = await confess(src, confessDir, cmakeArgs);
+    if (r.exitCode !== 0) throw new Error(`confess ${name} failed: ${r.all}`);
+  }
   const graph = JSON.parse(await readFile(join(confessDir, 'graph.json'), 'utf8')) as SerializedGraph;
   return { name, root, src, confessDir, graph };
 }

@@ -113,3 +113,27 @@ describe('load: bad input names the file and the problem', () => {
     if (!none.ok) expect(none.error).toBe(`${p.confessDir}: no continuity/project.dhall in this directory or above it (continuity migrate writes one)`);
   }, 60_000);
 });
+
+describe.each(['bzip2', 'zlib'])('load %s (built in its source tree by make)', (name) => {
+  let p: Prepared;
+  beforeAll(async () => {
+    p = await prepare(name);
+    const m = await migrate(p.confessDir, p.src);
+    if (!m.ok) throw new Error(m.error);
+    return async () => rm(p.root, { recursive: true, force: true });
+  }, 300_000);
+
+  it('gives back the confessed graph, one tree for sources and outputs, and it lowers', async () => {
+    const r = await loadDhallBuild(p.src);
+    expect(r.ok, r.ok ? '' : r.error).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.attributes.srcdir).toBe(p.src);
+    expect(r.value.attributes.builddir).toBe(p.src);
+    const want = comparable(p.graph);
+    const got = comparable(r.value);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [k, a] of want) expect(got.get(k), k).toEqual(a);
+    const l = await lowerGraph(r.value);
+    expect(l.ok, l.ok ? '' : l.error.message).toBe(true);
+  }, 60_000);
+});

@@ -109,3 +109,77 @@ describe('migrate: what the files say', () => {
     expect(build).toContain('C.Path.Pkg');
   });
 });
+
+// make builds in the source tree: one tree, told apart by the graph
+describe('migrate: builds in their source tree (make)', () => {
+  const made = new Map<string, Prepared>();
+  beforeAll(async () => {
+    for (const name of ['bzip2', 'zlib']) made.set(name, await prepare(name));
+    return async () => {
+      for (const p of made.values()) await rm(p.root, { recursive: true, force: true });
+    };
+  }, 300_000);
+
+  it('bzip2: sources are Src, what actions make is Out, the project says so; nothing copied, same bytes again', async () => {
+    const p = made.get('bzip2') as Prepared;
+    expect(p.graph.attributes.srcdir).toBe(p.graph.attributes.builddir);
+    const r = await migrate(p.confessDir, p.src);
+    expect(r.ok, r.ok ? '' : r.error).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.files).toEqual(['BUILD.dhall', 'continuity/package.dhall', 'continuity/project.dhall']);
+    const project = await readFile(join(p.src, 'continuity', 'project.dhall'), 'utf8');
+    expect(project).toContain('buildTree = C.BuildTree.InSource');
+    const v = await dhallToJson(importOf(join(p.src, 'continuity', 'project.dhall')), p.src);
+    expect(v.ok && (v.value as { buildTree: string }).buildTree).toBe('InSource');
+    const build = await readFile(join(p.src, 'BUILD.dhall'), 'utf8');
+    expect(build).not.toContain(p.root);
+    expect(build).toContain('source = C.Path.Src "blocksort.c"');
+    expect(build).toContain('C.Path.Src "bzlib_private.h"');
+    // the sample step reads the program the build made and a sample shipped with the sources
+    expect(build).toMatch(/inputs =\s*\[ C\.Path\.Out "bzip2", C\.Path\.Src "sample1\.ref" \]/);
+    expect(build).toContain('outputs = [ C.Path.Out "sample1.rb2" ]');
+    expect(build).not.toMatch(/C\.Path\.Out "[^"]*\.(c|h|ref|bz2)"/);
+    expect(build).not.toMatch(/C\.Path\.Src "[^"]*\.(o|sho|a|rb2|tst)"/);
+    const evaluated = await dhallToJson(importOf(join(p.src, 'BUILD.dhall')), p.src);
+    expect(evaluated.ok, evaluated.ok ? '' : evaluated.error.message).toBe(true);
+    expect(existsSync(join(p.src, 'continuity', 'configured'))).toBe(false);
+    const again = await migrate(p.confessDir, p.src);
+    expect(again.ok).toBe(true);
+    expect(await readFile(join(p.src, 'BUILD.dhall'), 'utf8')).toBe(build);
+  }, 60_000);
+
+  it("zlib: a target goes to the directory of its sources; what configure wrote is read as a source", async () => {
+    const p = made.get('zlib') as Prepared;
+    const r = await migrate(p.confessDir, p.src);
+    expect(r.ok, r.ok ? '' : r.error).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.files).toEqual(['BUILD.dhall', 'continuity/package.dhall', 'continuity/project.dhall', 'test/BUILD.dhall']);
+    const root = await readFile(join(p.src, 'BUILD.dhall'), 'utf8');
+    expect(root).toContain('source = C.Path.Src "adler32.c"');
+    expect(root).toContain('object = "objs/adler32.o"');
+    expect(root).toContain('C.Path.Src "zconf.h"');
+    // the shared library's version script is a source; its links are steps on what the link made
+    expect(root).toContain('C.Path.Src "zlib.map"');
+    expect(root).toMatch(/inputs = \[ C\.Path\.Out "libz\.so\.1\.2\.13" \]/);
+    const test = await readFile(join(p.src, 'test', 'BUILD.dhall'), 'utf8');
+    expect(test).toContain('source = C.Path.Src "example.c"');
+    expect(test).toContain('C.Path.Src "../zlib.h"');
+    for (const f of ['BUILD.dhall', 'test/BUILD.dhall']) {
+      const v = await dhallToJson(importOf(join(p.src, f)), dirname(join(p.src, f)));
+      expect(v.ok, v.ok ? '' : `${f}: ${v.error.message}`).toBe(true);
+    }
+  }, 60_000);
+
+  it('a source tree inside its build tree is refused: one line, nothing written', async () => {
+    const p = made.get('bzip2') as Prepared;
+    const graph = structuredClone(p.graph);
+    graph.attributes.builddir = dirname(p.src);
+    const path = join(p.root, 'nested.json');
+    await writeFile(path, JSON.stringify(graph));
+    const to = join(p.root, 'nested-out');
+    const r = await migrate(path, to);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toBe(`${path}: the build tree ${p.root} holds the source tree ${p.src}: such builds cannot be migrated`);
+    expect(existsSync(to)).toBe(false);
+  });
+});

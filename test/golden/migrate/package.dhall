@@ -91,8 +91,14 @@ let Requirement =
       , root : Optional Text
       }
 
+{- Where actions write, the tree `Path.Out` is relative to: `Separate`, a build tree of its own that
+   starts with the files configuring made (continuity/configured); `InSource`, the source root itself
+   (a Makefile that builds beside its sources), where only what actions make is written as Out. -}
+let BuildTree = < Separate | InSource >
+
 let Project =
       { sourceRoot : Text
+      , buildTree : BuildTree
       , requirements : List Requirement
       , coeffects : List Coeffect
       }
@@ -374,6 +380,7 @@ in  { Arch
     , Coeffect
     , Resolution
     , Requirement
+    , BuildTree
     , Project
     , Path
     , Part

@@ -1,10 +1,12 @@
-{- The project: where its sources are (relative to this file's parent directory) and what the build
-   requires of its environment (the confession's find_package log and coeffects).
+{- The project: where its sources are (relative to this file's parent directory), where the build
+   writes, and what the build requires of its environment (the confession's find_package log and
+   coeffects).
    Written by `continuity migrate`.
 -}
 let C = ./package.dhall
 
 in    { sourceRoot = "."
+      , buildTree = C.BuildTree.Separate
       , requirements = [] : List C.Requirement
       , coeffects = [ C.Coeffect.pure ]
       }
