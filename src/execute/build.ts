@@ -1,8 +1,9 @@
 // actions → a hermetic build: sources rehashed (keys recomputed if they changed since lowering),
 // actions scheduled over the DAG, outputs materialized under --out at their build-tree paths, and
 // <out>/.continuity/build-record.json written last. Nothing is written to --out unless every action succeeded.
+import { hashFile, knownToHold } from '../util/hash-memo.js';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import type { BuildRecord, BuildRecordAction, BuildRecordOutput } from '../model/build-record.js';
@@ -69,11 +70,9 @@ export async function refreshSources(file: ActionsFile): Promise<Result<ActionsF
       }
       let h = seen.get(i.host);
       if (!h) {
-        try {
-          h = sha256Hex(await readFile(i.host));
-        } catch {
-          return err(`action ${a.id} (${a.action.identifier}) reads ${i.host}, which is missing`);
-        }
+        const got = await hashFile(i.host);
+        if (!got) return err(`action ${a.id} (${a.action.identifier}) reads ${i.host}, which is missing`);
+        h = got;
         seen.set(i.host, h);
       }
       if (h !== i.sha256) changed = true;
@@ -152,10 +151,16 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     const a = byId.get(id) as LoweredAction;
     for (const o of ctx.done.get(id) ?? []) {
       const rel = o.name.startsWith('/') ? join('.continuity', 'outside', o.name) : o.name;
+      const target = join(opts.out, rel);
+      // an output already in place (the hash memo vouches for its bytes, and its mode is right) stays
+      if (!o.symlink && (await knownToHold(target, o.sha256)) && (await modeIs(target, o.executable ? 0o755 : 0o644))) {
+        outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
+        continue;
+      }
       const bytes = await opts.store.readVerified(o.sha256);
       if (!bytes) return err(`store object ${o.sha256} (${o.name}) vanished or was corrupted while materializing`);
-      if (o.symlink) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), join(opts.out, rel));
-      else await writeFileAtomic(join(opts.out, rel), bytes, o.executable ? 0o755 : 0o644);
+      if (o.symlink) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), target);
+      else await writeFileAtomic(target, bytes, o.executable ? 0o755 : 0o644);
       outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
       if (o.symlink) links.push(rel);
     }
@@ -189,6 +194,15 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   const recordPath = join(opts.out, '.continuity', 'build-record.json');
   await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return ok({ ...summary, record, recordPath });
+}
+
+async function modeIs(path: string, mode: number): Promise<boolean> {
+  try {
+    const st = await lstat(path);
+    return st.isFile() && (st.mode & 0o777) === mode;
+  } catch {
+    return false;
+  }
 }
 
 function outputHash(outs: CachedOutput[] | undefined, name: string): Sha256 {

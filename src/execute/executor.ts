@@ -74,7 +74,7 @@ async function cached(key: ActionKey, store: Store): Promise<CachedOutput[] | nu
   const e = await store.getAction(key);
   if (!e) return null;
   for (const o of e.outputs) {
-    if (!(await store.readVerified(o.sha256))) {
+    if (!(await store.holds(o.sha256))) {
       await store.forgetAction(key);
       return null;
     }

@@ -1,6 +1,7 @@
 // The local store: objects by sha256 (objects/ab/abcd…) and the action cache (actions/ab/<key>.json),
 // both written atomically. Objects are rehashed whenever read: a corrupted object is deleted and
 // reported missing, so the action that made it runs again. Stale temporaries of dead builds are swept.
+import { knownToHold, readIfHolds } from '../util/hash-memo.js';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -96,17 +97,17 @@ export class Store {
   /** The object's bytes after rehashing them; null when it is missing or was corrupted (then deleted). */
   async readVerified(h: Sha256): Promise<Uint8Array | null> {
     const p = this.objectPath(h);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(p);
-    } catch {
-      return null;
-    }
-    if (sha256Hex(bytes) !== h) {
+    const bytes = await readIfHolds(p, h);
+    if (!bytes) {
       await rm(p, { force: true });
       return null;
     }
     return bytes;
+  }
+
+  /** Whether the object is present and intact (without reading it when the hash memo vouches for it). */
+  async holds(h: Sha256): Promise<boolean> {
+    return (await knownToHold(this.objectPath(h), h)) || (await this.readVerified(h)) !== null;
   }
 
   async getAction(k: ActionKey): Promise<ActionCacheEntry | null> {

@@ -1,6 +1,7 @@
 // graph.json → actions.json. Each action node becomes a typed action with a typed toolchain, inputs
 // addressed by content (sources) or by producer (generated files), paths rewritten to /continuity,
 // and a key computed over the coset-normalized command.
+import { hashFile as hashFileMemo } from '../util/hash-memo.js';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, extname } from 'node:path';
@@ -166,14 +167,9 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
   const hashFile = async (p: string): Promise<Sha256 | null> => {
     const h = hashes.get(p);
     if (h) return h;
-    try {
-      if (!(await stat(p)).isFile()) return null;
-      const v = sha256Hex(await readFile(p));
-      hashes.set(p, v);
-      return v;
-    } catch {
-      return null;
-    }
+    const v = await hashFileMemo(p);
+    if (v) hashes.set(p, v);
+    return v;
   };
 
   const lowered: LoweredAction[] = [];

@@ -1,5 +1,6 @@
 // A tool binary → its identity: sha256 of the real (symlink-resolved) file, `--version`'s first line,
 // and `-dumpmachine` for compilers. Cached per path for the life of the process.
+import { recallFact, rememberFact } from '../util/hash-memo.js';
 import { execFile } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
 import { type Sha256, sha256Hex } from '../model/hash.js';
@@ -37,9 +38,23 @@ const cache = new Map<string, Promise<Result<ToolIdentity, string>>>();
 
 async function probe(path: string): Promise<Result<ToolIdentity, string>> {
   let real: string;
-  let bytes: Uint8Array;
   try {
     real = await realpath(path);
+  } catch {
+    return err(`tool ${path} is not on this machine`);
+  }
+  // A tool whose binary is unchanged since it was last asked answers the same: no need to run it again.
+  const key = `tool-identity ${path} ${process.env['PATH'] ?? ''}`;
+  const known = (await recallFact(key, real)) as ToolIdentity | null;
+  if (known && known.path === path && known.realPath === real) return ok(known);
+  const got = await probeAfresh(path, real);
+  if (got.ok) await rememberFact(key, real, got.value);
+  return got;
+}
+
+async function probeAfresh(path: string, real: string): Promise<Result<ToolIdentity, string>> {
+  let bytes: Uint8Array;
+  try {
     bytes = await readFile(real);
   } catch {
     return err(`tool ${path} is not on this machine`);

@@ -33,7 +33,7 @@ describe('continuity lower / build (CLI)', () => {
     const xdg = tmp('xdg');
     const b = await cli(['build', rig.graphPath, '--out', join(rig.root, 'out')], { ...process.env, XDG_CACHE_HOME: xdg });
     expect(b.code).toBe(0);
-    expect(readdirSync(join(xdg, 'continuity')).sort()).toEqual(['actions', 'objects', 'work']);
+    expect(readdirSync(join(xdg, 'continuity')).sort()).toEqual(['actions', 'hash-memo.json', 'objects', 'work']);
   });
 
   it('bad input: one line naming the cause, non-zero exit, nothing written', async () => {

@@ -1,7 +1,7 @@
 // `continuity build <confess-out-dir|graph.json|actions.json|BUILD.dhall> --out DIR`: wiring only (src/execute does the work).
 import type { CommandModule } from 'yargs';
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitError, UserError } from '../../model/result.js';
 
 interface BuildArgs {
@@ -38,15 +38,19 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     if (!Number.isInteger(argv.jobs) || argv.jobs < 1) throw new UserError(`--jobs must be a positive integer, not ${String(argv.jobs)}`);
     const { assertOutDir } = await import('../../util/fs.js');
     await assertOutDir(resolve(argv.out), '--out'); // before lowering: a wrong --out costs nothing
+    const storeDir = resolve(argv.store ?? defaultStoreDir());
+    const { loadHashMemo, saveHashMemo } = await import('../../util/hash-memo.js');
+    await loadHashMemo(join(storeDir, 'hash-memo.json')); // sources and outputs unchanged since last time are not rehashed
     const actions = await loadBuildInput(resolve(argv.input));
     const sandbox = detectSandbox(!argv.sandbox);
     if (!sandbox.ok) throw new UserError(sandbox.error);
-    const store = await Store.open(resolve(argv.store ?? defaultStoreDir()));
+    const store = await Store.open(storeDir);
     if (!store.ok) throw new UserError(store.error);
     const out = resolve(argv.out);
     const progress = progressPrinter(process.stderr, !argv.quiet && process.stderr.isTTY === true);
     const r = await buildActions(actions, { out, store: store.value, sandbox: sandbox.value, jobs: argv.jobs, onProgress: progress.update });
     progress.clear();
+    await saveHashMemo();
     if (!r.ok) throw new UserError(r.error);
     const s = r.value;
     for (const f of s.failures) {
