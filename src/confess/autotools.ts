@@ -1,6 +1,7 @@
 // `continuity confess autotools <srcdir>`: `autoreconf -fi` where there is no configure script, then
 // `<srcdir>/configure` in <out>/build with the shims passing through (its probes get true answers),
 // then make through `runWrap` (confess mode by default): the graph of a libtool build, .lo/.la included.
+// With `check`, the graph also holds what `make check` builds (its test programs); no test is run.
 import { join, resolve } from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
@@ -17,8 +18,21 @@ export interface ConfessAutotoolsOptions {
   configureArgs: string[];
   mode?: WrapMode;
   jobs?: number | undefined;
+  /** also build what `make check` builds (check_PROGRAMS and the like), running no test */
+  check?: boolean;
+  /** confess mode: where the shims keep header scans (default: defaultScanCacheDir()); null: none */
+  scanCache?: string | null;
   log: (line: string) => void;
   onReport?: (r: Report) => void;
+}
+
+/**
+ * make's arguments: the default goal, or `check` with automake's test lists emptied, so that check-am
+ * builds every check program and check-TESTS runs nothing (an empty TEST_SUITE_LOG makes its inner
+ * make build the default goal, already built, instead of writing a test-suite.log).
+ */
+export function makeArgs(check: boolean): string[] {
+  return check ? ['check', 'TESTS=', 'XFAIL_TESTS=', 'TEST_SUITE_LOG='] : [];
 }
 
 export interface AutotoolsSummary extends WrapSummary {
@@ -80,8 +94,9 @@ export async function confessAutotools(opts: ConfessAutotoolsOptions): Promise<A
     throw new UserError(`configure wrote no Makefile in ${builddir}`);
   }
   const summary = await runWrap({
-    command: ['make'], cwd: builddir, out, mode: opts.mode ?? 'confess', jobs: opts.jobs, system: 'autotools',
-    srcdir, shims, realShell: shell ?? '/bin/sh', log: opts.log, ...(opts.onReport ? { onReport: opts.onReport } : {}),
+    command: ['make', ...makeArgs(opts.check ?? false)], cwd: builddir, out, mode: opts.mode ?? 'confess', jobs: opts.jobs,
+    system: 'autotools', srcdir, shims, realShell: shell ?? '/bin/sh', log: opts.log, ...(opts.onReport ? { onReport: opts.onReport } : {}),
+    ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}),
   });
   return { ...summary, builddir, autoreconf };
 }

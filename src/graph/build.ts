@@ -20,6 +20,8 @@ export interface CustomStep {
   outputs: string[];
   /** the build system's name for the rule, when it has one */
   rule: string | null;
+  /** outputs that are symlinks, with the absolute path each points at: who reads one reads that too */
+  symlinks?: [string, string][];
 }
 
 interface PendingAction {
@@ -147,6 +149,21 @@ export function buildGraph(
     for (const o of outputs) {
       claim(p, o);
       outputRole.set(o, 'generated');
+    }
+  }
+
+  // Reading a symlink a step made reads what it points at: that file is an input too.
+  const linkTo = new Map<string, string>(customs.flatMap((c) => c.symlinks ?? []));
+  if (linkTo.size > 0) {
+    for (const p of pending) {
+      const a = p.attrs;
+      const seen = new Set([...a.inputs, ...a.deps, ...a.outputs]);
+      for (const f of [...a.inputs, ...a.deps]) {
+        for (let t = linkTo.get(f); t !== undefined && !seen.has(t); t = linkTo.get(t)) {
+          seen.add(t);
+          a.deps = [...a.deps, t];
+        }
+      }
     }
   }
 
