@@ -62,8 +62,19 @@ const executables = async (dir: string): Promise<string[]> => {
   return out.sort();
 };
 
+/** The program exits 0 (and prints `expected`, when given) as the real build's would. */
+const runs = (prog: string, expected?: string) => async (_p: Prepared, out: string): Promise<void> => {
+  const r = await execa(join(out, prog), [], { reject: false, stdin: 'ignore', timeout: 60_000 });
+  expect(r.exitCode, `${prog}: ${r.stdout}${r.stderr}`).toBe(0);
+  if (expected !== undefined) expect(r.stdout.trim()).toBe(expected);
+};
+
 // the projects' own tests, run on what the BUILD.dhall build made
 const CHECKS: Record<string, (p: Prepared, out: string) => Promise<void>> = {
+  // prog checks the table its generator (built and run in the same build) wrote: sum of squares 0..7
+  'make-codegen': runs('prog', '140'),
+  'make-recursive': runs('app'),
+  'autotools-tiny': runs('hello'),
   // cJSON's ctest runs ./<test> beside its copied inputs/; the sources' tests/ directory holds them
   cjson: async (p, out) => runAll([...(await executables(join(out, 'tests'))), join(out, 'cJSON_test')], join(p.src, 'tests'), out),
   libyaml: async (p, out) => runAll((await executables(out)).filter((t) => /test-(version|reader)$/.test(t)), join(p.src, 'tests'), out),
@@ -118,7 +129,7 @@ const CHECKS: Record<string, (p: Prepared, out: string) => Promise<void>> = {
 
 // find-packages links faked libraries, which no build can run. zlib (./configure, then make) and bzip2 (a
 // plain Makefile) build in their source trees: one tree holds sources and outputs
-const BUILDABLE = ['c-static-exe', 'c-shared-pic', 'cxx-subdirs', 'custom-header', 'cuda', 'flags-and-spaces', 'cjson', 'libyaml', 'brotli', 'zlib', 'bzip2'];
+const BUILDABLE = ['c-static-exe', 'c-shared-pic', 'cxx-subdirs', 'custom-header', 'cuda', 'flags-and-spaces', 'cjson', 'libyaml', 'brotli', 'zlib', 'bzip2', 'make-codegen', 'make-recursive', 'autotools-tiny'];
 
 describe.each(BUILDABLE)('build from BUILD.dhall: %s', (name) => {
   let p: Prepared;

@@ -18,8 +18,11 @@ export interface Prepared {
   graph: SerializedGraph;
 }
 
+/** Fixtures built by make (autotools-tiny after its ./configure) rather than CMake. */
+export const MAKE_FIXTURES = ['make-codegen', 'make-recursive', 'autotools-tiny'];
+
 export async function sourceOf(name: string): Promise<string> {
-  if (FIXTURES.includes(name)) return join(REPO, 'fixtures', name);
+  if (FIXTURES.includes(name) || MAKE_FIXTURES.includes(name)) return join(REPO, 'fixtures', name);
   const r = await execa('bash', [join(REPO, 'scripts', 'fetch-sources.sh'), name], { stdin: 'ignore' });
   return r.stdout.trim().split('\n').pop() as string;
 }
@@ -28,6 +31,9 @@ export async function sourceOf(name: string): Promise<string> {
 export const MAKE_PROJECTS: Readonly<Record<string, { configure: boolean }>> = {
   zlib: { configure: true },
   bzip2: { configure: false },
+  'make-codegen': { configure: false },
+  'make-recursive': { configure: false },
+  'autotools-tiny': { configure: true },
 };
 
 /** `continuity wrap --out <confessDir> -- make -j2` in the tree (after `./configure` when the project has one). */
