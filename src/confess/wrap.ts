@@ -45,6 +45,8 @@ export interface WrapOptions {
   onReport?: (r: Report) => void;
   /** build output, line by line, as it comes (default: only into logs/build.log) */
   onOutput?: (text: string) => void;
+  /** confess mode: where the shims keep header scans (default: defaultScanCacheDir()); null: none */
+  scanCache?: string | null;
 }
 
 export interface WrapSummary {
@@ -82,12 +84,13 @@ export function wrapEnv(
   mode: WrapMode,
   files: { spool: string; shellLog: string; endpoint: string; secret: string; materialize: string | null; matDir: string; matLog: string },
   realShell: string,
+  scanCache?: string | null,
 ): Record<string, string> {
   const has = (n: string): boolean => shims.tools.some((t) => t.name === n);
   // Bare names: the shim dir is first on PATH, and recorded arguments never name the --out directory.
   const at = (n: string): string => n;
   const env: Record<string, string> = {
-    ...shimEnv(shims, mode, { spool: files.spool, endpoint: files.endpoint, secret: files.secret }),
+    ...shimEnv(shims, mode, { spool: files.spool, endpoint: files.endpoint, secret: files.secret, ...(scanCache !== undefined ? { scanCache } : {}) }),
     CONTINUITY_SH_SPOOL: files.shellLog,
     CONTINUITY_REAL_SHELL: realShell,
   };
@@ -190,6 +193,7 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
       shims, opts.mode,
       { spool, shellLog, endpoint: collector.endpoint, secret: collector.secret, materialize, matDir, matLog },
       opts.realShell ?? '/bin/sh',
+      opts.scanCache,
     );
     opts.log(`building in ${opts.mode} mode: ${opts.command.join(' ')}`);
     const child = execa(exe, args, { cwd, env, reject: false, all: true, stdin: 'ignore' });
