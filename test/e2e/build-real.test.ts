@@ -2,14 +2,14 @@
 // tests run against the hermetically built programs, and its libraries export the same symbols as a
 // real CMake + Ninja build's.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { REPO, confess, realCmakeBuild } from '../helpers/real-cmake.js';
 import { compileCli } from '../execute/harness.js';
-import { cliBuild, ctestCommands, definedSymbols, files, libraries, sharedLibDirs, type CliBuild } from '../execute/compare.js';
-import type { SerializedGraph } from '../../src/model/graph.js';
+import { cliBuild, ctestCommands, definedSymbols, files, libraries, linkedExecutables, sharedLibDirs, type CliBuild } from '../execute/compare.js';
+import type { ActionNode, SerializedGraph } from '../../src/model/graph.js';
 
 let work: string;
 beforeAll(async () => {
@@ -158,5 +158,83 @@ describe('build real projects', () => {
     const back = join(work, 'brotli-input.back');
     await execa(join(b.out, 'brotli'), ['-d', '-f', '-o', back, herm], { env, extendEnv: false });
     expect((await readFile(back)).equals(await readFile(input))).toBe(true);
+  });
+
+  it('libyaml (autotools + libtool): what `make check` builds, built hermetically; its test programs pass; symbols', async () => {
+    const src = await fetchSource('libyaml');
+    const real = join(work, 'libyaml-real');
+    const tree = join(work, 'libyaml-tree');
+    await cp(src, real, { recursive: true });
+    await cp(src, tree, { recursive: true });
+    // the real build, in its tree; `make check` runs libyaml's own tests with it
+    await execa('sh', ['-c', 'autoreconf -fi && ./configure && make -j2 && make -j2 check'], { cwd: real, stdin: 'ignore' });
+    const conf = join(work, 'libyaml-confess');
+    const c = await execa('node', [join(REPO, 'bin', 'continuity.js'), 'confess', 'autotools', tree, '--out', conf, '--check', '-j', '2', '--quiet'],
+      { reject: false, stdin: 'ignore', all: true });
+    expect(c.exitCode, c.all).toBe(0);
+    const graph = JSON.parse(await readFile(join(conf, 'graph.json'), 'utf8')) as SerializedGraph;
+    const acts = graph.nodes.flatMap((n) => (n.attributes.type === 'action' ? [n.attributes as ActionNode] : []));
+    // libtool's lines are not run again: their compiles and links are in the graph, what libtool wrote is a custom step
+    const customs = acts.filter((a) => a.category === 'custom');
+    expect(customs.length).toBeGreaterThan(0);
+    for (const a of customs) {
+      expect(a.rule ?? '', a.args[2]).toMatch(/^libtool --mode=(compile|link)$/);
+      expect(a.args[2]).not.toMatch(/libtool\s+--/);
+    }
+
+    const out = join(work, 'libyaml-out');
+    const store = join(work, 'libyaml-store');
+    const build = await cliBuild(conf, out, store);
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.executed).toBe(acts.length);
+
+    // the programs the confessed graph links: libyaml's check programs and its run-*/example-* programs
+    const programs = linkedExecutables(graph).map((p) => p.replace(/^tests\/\.libs\//, ''));
+    expect(programs).toEqual(expect.arrayContaining(['test-version', 'test-reader', 'run-scanner', 'run-parser', 'run-loader', 'run-emitter', 'run-dumper']));
+    const env = { PATH: '/usr/bin:/bin', LANG: 'C', LD_LIBRARY_PATH: join(out, 'src', '.libs') };
+    const herm = (p: string): string => join(out, 'tests', '.libs', p);
+    // `make check`'s tests
+    for (const t of ['test-version', 'test-reader']) {
+      const r = await execa(herm(t), [], { cwd: join(out, 'tests'), env, extendEnv: false, reject: false, stdin: 'ignore', all: true });
+      expect(r.exitCode, `${t}: ${r.all}`).toBe(0);
+    }
+    // the run-* programs on libyaml's examples print what the real build's print
+    const inputs = (await files(join(src, 'examples'))).filter((f) => f.endsWith('.yaml')).map((f) => join(src, 'examples', f));
+    expect(inputs.length).toBeGreaterThan(3);
+    for (const p of ['run-scanner', 'run-parser', 'run-loader', 'run-emitter', 'run-dumper']) {
+      const h = await execa(herm(p), inputs, { env, extendEnv: false, reject: false, stdin: 'ignore', all: true });
+      const r = await execa(join(real, 'tests', p), inputs, { reject: false, stdin: 'ignore', all: true });
+      expect(h.exitCode, `${p}: ${h.all}`).toBe(0);
+      expect(h.all, p).toBe(r.all);
+      expect(h.all).not.toMatch(/FAILURE/);
+    }
+    // the test-suite event format, there and back; the reformatters over stdin
+    for (const f of inputs) {
+      const events = await execa(herm('run-parser-test-suite'), [f], { env, extendEnv: false });
+      expect(events.stdout).toBe((await execa(join(real, 'tests', 'run-parser-test-suite'), [f])).stdout);
+      const again = await execa(herm('run-emitter-test-suite'), [], { input: events.stdout + '\n', env, extendEnv: false, reject: false });
+      const realAgain = await execa(join(real, 'tests', 'run-emitter-test-suite'), [], { input: events.stdout + '\n', reject: false });
+      expect([again.exitCode, again.stdout], f).toEqual([realAgain.exitCode, realAgain.stdout]);
+      for (const p of ['example-reformatter', 'example-deconstructor']) {
+        const text = await readFile(f);
+        const h = await execa(herm(p), [], { input: text, env, extendEnv: false, reject: false });
+        const r = await execa(join(real, 'tests', p), [], { input: text, reject: false });
+        expect([h.exitCode, h.stdout], `${p} < ${f}`).toEqual([r.exitCode, r.stdout]);
+      }
+    }
+    // libtool's own files are there as libtool wrote them: the .so symlinks the programs were linked and run through
+    expect(await readlink(join(out, 'src', '.libs', 'libyaml.so'))).toBe(await readlink(join(real, 'src', '.libs', 'libyaml.so')));
+    expect(await readlink(join(out, 'src', '.libs', 'libyaml-0.so.2'))).toBe(await readlink(join(real, 'src', '.libs', 'libyaml-0.so.2')));
+    expect(await readFile(join(out, 'src', 'api.lo'), 'utf8')).toBe(await readFile(join(real, 'src', 'api.lo'), 'utf8'));
+
+    const libs = await libraries(out, await files(out, ['.continuity']));
+    expect(libs).toEqual(['src/.libs/libyaml-0.so.2.0.9', 'src/.libs/libyaml.a']);
+    expect(libs).toEqual(await libraries(real, libs));
+    for (const l of libs) expect(await definedSymbols(join(out, l)), l).toEqual(await definedSymbols(join(real, l)));
+
+    // nothing changed: the second build runs nothing
+    const again = await cliBuild(conf, out, store);
+    expect(again.code, again.stderr).toBe(0);
+    expect([again.executed, again.cached]).toEqual([0, acts.length]);
   });
 });
