@@ -11,7 +11,7 @@ import { type Result, ok, err } from '../model/result.js';
 import type { ActionsFile, LoweredAction } from '../lower/actions.js';
 import { actionGraph, computeKeys } from '../lower/key.js';
 import { symlinkAtomic, writeFileAtomic } from './atomic.js';
-import { type ActionFailure, runAction, type ExecContext } from './executor.js';
+import { type ActionFailure, cachedOutputs, runAction, type ExecContext } from './executor.js';
 import { schedule } from './scheduler.js';
 import type { SandboxKind } from './sandbox.js';
 import type { CachedOutput, Store } from './store.js';
@@ -111,11 +111,19 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   const cachedIds = new Set<string>();
   const executedIds: string[] = [];
   const failures: FailedAction[] = [];
+  // Cache lookups need no sandbox and no producer's outputs (keys already cover the inputs): they are made
+  // up front, many at a time, so that a build with little to run is not paced by -j.
+  const hits = new Map<string, CachedOutput[]>();
+  await eachLimit(actions, LOOKUPS_AT_ONCE, async (a) => {
+    const h = await cachedOutputs(a, ctx);
+    if (h) hits.set(a.id, h);
+  });
   const outcomes = await schedule(g.value, Math.max(1, opts.jobs), async (id) => {
     const a = byId.get(id) as LoweredAction;
     progress.running.push(a.action.identifier);
     opts.onProgress?.(progress);
-    const r = await runAction(a, ctx).catch((e: unknown) => ({
+    const hit = hits.get(id);
+    const r = hit ? { ok: true as const, cached: true, outputs: hit } : await runAction(a, ctx).catch((e: unknown) => ({
       ok: false as const,
       failure: { reason: 'internal' as const, message: e instanceof Error ? e.message : String(e), stderr: '' },
     }));
@@ -144,27 +152,33 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   };
   if (failures.length > 0) return ok(summary);
 
-  // materialize, later producers last so an in-place update (ranlib) wins
-  const outputs = new Map<string, BuildRecordOutput>();
-  const links: string[] = [];
+  // materialize: of several producers of one path, the last in topological order wins (an in-place
+  // update such as ranlib); distinct paths are written many at a time
+  const last = new Map<string, { o: CachedOutput; a: LoweredAction }>();
   for (const id of topologicalSort(g.value)) {
     const a = byId.get(id) as LoweredAction;
-    for (const o of ctx.done.get(id) ?? []) {
-      const rel = o.name.startsWith('/') ? join('.continuity', 'outside', o.name) : o.name;
-      const target = join(opts.out, rel);
-      // an output already in place (the hash memo vouches for its bytes, and its mode is right) stays
-      if (!o.symlink && (await knownToHold(target, o.sha256)) && (await modeIs(target, o.executable ? 0o755 : 0o644))) {
-        outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
-        continue;
-      }
-      const bytes = await opts.store.readVerified(o.sha256);
-      if (!bytes) return err(`store object ${o.sha256} (${o.name}) vanished or was corrupted while materializing`);
-      if (o.symlink) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), target);
-      else await writeFileAtomic(target, bytes, o.executable ? 0o755 : 0o644);
-      outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
-      if (o.symlink) links.push(rel);
-    }
+    for (const o of ctx.done.get(id) ?? []) last.set(o.name.startsWith('/') ? join('.continuity', 'outside', o.name) : o.name, { o, a });
   }
+  const outputs = new Map<string, BuildRecordOutput>();
+  const links: string[] = [];
+  const lost: string[] = [];
+  await eachLimit([...last], LOOKUPS_AT_ONCE, async ([rel, { o, a }]) => {
+    const target = join(opts.out, rel);
+    outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
+    if (o.symlink) links.push(rel);
+    // an output already in place (same bytes, by the hash memo or by hashing it, and the right mode) stays
+    const mode = o.executable ? 0o755 : 0o644;
+    if (!o.symlink && (await modeIs(target, mode)) && ((await knownToHold(target, o.sha256)) || (await hashFile(target)) === o.sha256)) return;
+    const bytes = await opts.store.readVerified(o.sha256);
+    if (!bytes) {
+      lost.push(`store object ${o.sha256} (${o.name}) vanished or was corrupted while materializing`);
+      return;
+    }
+    if (o.symlink) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), target);
+    else await writeFileAtomic(target, bytes, mode);
+  });
+  if (lost.length > 0) return err(lost.sort()[0] as string);
+  links.sort();
   // a symbolic link is recorded with the hash of what reading it gives (its target's bytes), when it resolves
   for (const rel of links) {
     const bytes = await readFile(join(opts.out, rel)).catch(() => null);
@@ -194,6 +208,16 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   const recordPath = join(opts.out, '.continuity', 'build-record.json');
   await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return ok({ ...summary, record, recordPath });
+}
+
+const LOOKUPS_AT_ONCE = 32;
+
+/** Runs fn over items, at most `limit` at a time. */
+async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  }));
 }
 
 async function modeIs(path: string, mode: number): Promise<boolean> {

@@ -70,6 +70,10 @@ export const networkFailure = (stderr: string): boolean => NETWORK_PATTERNS.some
 export const cacheKeyOf = (a: LoweredAction, sandbox: SandboxKind): ActionKey =>
   sandbox === 'none' ? actionKeyOf(`${a.key}\0unsandboxed`) : a.key;
 
+/** The action's outputs from the action cache, when it has them all intact; else null. */
+export const cachedOutputs = (a: LoweredAction, ctx: Pick<ExecContext, 'store' | 'sandbox'>): Promise<CachedOutput[] | null> =>
+  cached(cacheKeyOf(a, ctx.sandbox), ctx.store);
+
 async function cached(key: ActionKey, store: Store): Promise<CachedOutput[] | null> {
   const e = await store.getAction(key);
   if (!e) return null;
