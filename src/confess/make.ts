@@ -4,6 +4,7 @@
 // own lines stand for them. A libtool line is a container too: the compiler and linker calls it made
 // are shim reports, and only the small files libtool writes itself (.lo, .la, wrapper scripts, .libs/
 // symlinks) are left to a custom step, which writes them as they were.
+import { shellWords } from '../util/shell-words.js';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, dirname, normalize, resolve } from 'node:path';
 import type { CustomStep } from '../graph/build.js';
@@ -129,42 +130,6 @@ export function snapshotFile(path: string): Snapshot | null {
   }
 }
 
-/** Words of a shell line, quotes removed (enough to read a libtool call; expansions are kept as written). */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let w = '';
-  let inWord = false;
-  let q: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (q) {
-      if (c === q) q = null;
-      else if (q === '"' && c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) w += line[++i];
-      else w += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      q = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      if (line[i + 1] !== '\n') {
-        w += line[i + 1];
-        inWord = true;
-      }
-      i++;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(w);
-      w = '';
-      inWord = false;
-    } else {
-      w += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(w);
-  return words;
-}
-
 export type LibtoolMode = 'compile' | 'link';
 
 /** A libtool call on a recipe line: its mode and the file it was asked to make (absolute). */
@@ -177,7 +142,12 @@ const SOURCE = /\.(c|cc|cpp|cxx|c\+\+|C|s|S|sx|m|mm|f|f90|F|F90|cu)$/;
 
 /** The libtool call a recipe line makes (`/bin/bash ../libtool --tag=CC --mode=compile gcc ... -o a.lo`), if any. */
 export function libtoolCall(line: string, cwd: string): LibtoolCall | null {
-  const words = shellWords(line);
+  let words: string[];
+  try {
+    words = shellWords(line);
+  } catch {
+    return null; // not a line a shell would run
+  }
   const at = words.findIndex((w) => /(^|\/)g?libtool$/.test(w));
   if (at < 0) return null;
   let mode: string | null = null;
