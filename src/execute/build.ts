@@ -2,6 +2,7 @@
 // actions scheduled over the DAG, outputs materialized under --out at their build-tree paths, and
 // <out>/.continuity/build-record.json written last. Nothing is written to --out unless every action succeeded.
 import { hashFile, knownToHold } from '../util/hash-memo.js';
+import { eachLimit } from '../util/limit.js';
 import { randomUUID } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -211,14 +212,6 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
 }
 
 const LOOKUPS_AT_ONCE = 32;
-
-/** Runs fn over items, at most `limit` at a time. */
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
-}
 
 async function modeIs(path: string, mode: number): Promise<boolean> {
   try {

@@ -1,5 +1,7 @@
 // One action: served from the action cache when its key is there and every output object still
 // verifies; otherwise staged (declared inputs only), run in the sandbox, and its outputs stored.
+import { readIfHolds } from '../util/hash-memo.js';
+import { eachLimit } from '../util/limit.js';
 import { chmod, lstat, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ActionKey, type Sha256, actionKeyOf, sha256Hex } from '../model/hash.js';
@@ -86,6 +88,8 @@ async function cached(key: ActionKey, store: Store): Promise<CachedOutput[] | nu
   return e.outputs;
 }
 
+const STAGE_AT_ONCE = 16;
+
 const fail = (reason: ActionFailureReason, message: string, stderr = ''): ActionOutcome => ({ ok: false, failure: { reason, message, stderr } });
 
 export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<ActionOutcome> {
@@ -100,24 +104,36 @@ export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<Act
     for (const dir of [SANDBOX_SRC, SANDBOX_BUILD, a.cwd, ...a.outputs.map((o) => dirname(o.path))]) {
       if (dir.startsWith(`${SANDBOX_ROOT}/`) || dir === SANDBOX_ROOT) await mkdir(join(stage, dir.slice(SANDBOX_ROOT.length)), { recursive: true });
     }
-    for (const [n, i] of a.inputs.entries()) {
+    // inputs are staged (copied, each checked against its hash) many at a time
+    let staging: ActionOutcome | null = null;
+    await eachLimit([...a.inputs.entries()], STAGE_AT_ONCE, async ([n, i]) => {
+      if (staging) return;
       let bytes: Uint8Array | null;
       let mode = 0o644;
       if (i.kind === 'source') {
-        bytes = await readFile(i.host).catch(() => null);
-        if (!bytes || sha256Hex(bytes) !== i.sha256) return fail('input-changed', `${i.host} changed or vanished since the graph was lowered`);
+        bytes = await readIfHolds(i.host, i.sha256);
+        if (!bytes) {
+          staging = fail('input-changed', `${i.host} changed or vanished since the graph was lowered`);
+          return;
+        }
         mode = ((await lstat(i.host)).mode & 0o111) !== 0 ? 0o755 : 0o644;
       } else {
         const out = ctx.done.get(i.producer)?.find((o) => o.name === i.output);
-        if (!out) return fail('input-lost', `output ${i.output} of ${i.producer} is not available`);
+        if (!out) {
+          staging = fail('input-lost', `output ${i.output} of ${i.producer} is not available`);
+          return;
+        }
         bytes = await ctx.store.readVerified(out.sha256);
-        if (!bytes) return fail('input-lost', `store object of ${i.output} is missing or corrupted`);
+        if (!bytes) {
+          staging = fail('input-lost', `store object of ${i.output} is missing or corrupted`);
+          return;
+        }
         if (out.executable) mode = 0o755;
         if (out.symlink && i.path.startsWith(`${SANDBOX_ROOT}/`)) {
           const link = join(stage, i.path.slice(SANDBOX_ROOT.length));
           await mkdir(dirname(link), { recursive: true });
           await symlink(Buffer.from(bytes).toString('utf8'), link);
-          continue;
+          return;
         }
       }
       let target: string;
@@ -129,7 +145,9 @@ export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<Act
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, bytes, { mode });
       await chmod(target, mode);
-    }
+    });
+    if (staging) return staging;
+    binds.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
     const env = Object.fromEntries(a.action.env);
     const r = await runSandboxed(ctx.sandbox, { stage, cwd: a.cwd, command: a.action.command, env, closure: a.closure, binds }, join(work, 'newroot'));
     if (r.code !== 0) {
