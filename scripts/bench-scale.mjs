@@ -361,7 +361,7 @@ if (scanInput) try {
     let err = '';
     p.stderr.on('data', (d) => { err += d; });
     p.on('error', rej);
-    p.on('exit', (c) => (c === 0 ? res(err) : rej(new Error(`${tool} ${args.join(' ')}: exit ${c}: ${err.slice(0, 300)}`))));
+    p.on('close', (c) => (c === 0 ? res(err) : rej(new Error(`${tool} ${args.join(' ')}: exit ${c}: ${err.slice(0, 300)}`))));
   });
   const scanOne = async (e, i) => {
     const { tool, args } = scanArgs(e);
