@@ -9,6 +9,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Handlebars from 'handlebars';
+import { sha256Hex } from '../model/hash.js';
 import type { ShimMode } from '../model/report.js';
 import { BASE_TOOLS, type ToolKind, toolKind } from './tools.js';
 
@@ -154,7 +155,7 @@ async function writeAtomic(file: string, data: string): Promise<void> {
 }
 
 /** Generates (or regenerates) the shims in `opts.dir`. */
-export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv }): Promise<ShimSet> {
+export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv; cacheDir?: string }): Promise<ShimSet> {
   const env = opts.env ?? process.env;
   const dir = path.resolve(opts.dir);
   await fs.mkdir(dir, { recursive: true });
@@ -171,12 +172,26 @@ export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv
   // The real compiler, without CONTINUITY_MODE: building the shims is never itself recorded.
   const ccEnv: NodeJS.ProcessEnv = { ...env };
   delete ccEnv['CONTINUITY_MODE'];
-  try {
-    await execFileP(cc.real, ['-O2', '-std=c11', '-D_GNU_SOURCE', '-Wall', '-o', tmpBinary, cfile], { env: ccEnv });
-  } catch (e: unknown) {
-    const stderr = (e as { stderr?: string }).stderr ?? '';
-    throw new Error(`compiling ${cfile} with ${cc.real} failed:\n${stderr}`, { cause: e });
+  const flags = ['-O2', '-std=c11', '-D_GNU_SOURCE', '-Wall'];
+  // A binary built before from the same source by the same compiler binary is taken from the cache
+  // ($XDG_CACHE_HOME/continuity/shims) instead of compiling again.
+  const ccStat = await fs.stat(await fs.realpath(cc.real));
+  const key = sha256Hex(`${source}\0${cc.real}\0${ccStat.ino}:${ccStat.size}:${ccStat.mtimeMs}\0${flags.join(' ')}`);
+  const cached = path.join(opts.cacheDir ?? path.join(cacheHome(), 'shims'), key);
+  if (!(await fs.copyFile(cached, tmpBinary).then(() => true, () => false))) {
+    try {
+      await execFileP(cc.real, [...flags, '-o', tmpBinary, cfile], { env: ccEnv });
+    } catch (e: unknown) {
+      const stderr = (e as { stderr?: string }).stderr ?? '';
+      throw new Error(`compiling ${cfile} with ${cc.real} failed:\n${stderr}`, { cause: e });
+    }
+    // kept for next time; a cache that cannot be written only costs the next compile
+    await fs.mkdir(path.dirname(cached), { recursive: true })
+      .then(() => fs.copyFile(tmpBinary, `${cached}.tmp-${process.pid}`))
+      .then(() => fs.rename(`${cached}.tmp-${process.pid}`, cached))
+      .catch(() => fs.rm(`${cached}.tmp-${process.pid}`, { force: true }));
   }
+  await fs.chmod(tmpBinary, 0o755);
   await fs.rename(tmpBinary, binary);
 
   // Names from an earlier generation that are no longer found lose their link.
@@ -218,10 +233,15 @@ export interface ShimEndpoint {
   scanCache?: string | null;
 }
 
+/** $XDG_CACHE_HOME/continuity or ~/.cache/continuity (the store's default home too). */
+function cacheHome(): string {
+  const xdg = process.env['XDG_CACHE_HOME'];
+  return path.join(xdg && xdg.startsWith('/') ? xdg : path.join(os.homedir(), '.cache'), 'continuity');
+}
+
 /** The header-scan cache beside the store: $XDG_CACHE_HOME/continuity/scan or ~/.cache/continuity/scan. */
 export function defaultScanCacheDir(): string {
-  const xdg = process.env['XDG_CACHE_HOME'];
-  return path.join(xdg && xdg.startsWith('/') ? xdg : path.join(os.homedir(), '.cache'), 'continuity', 'scan');
+  return path.join(cacheHome(), 'scan');
 }
 
 /** The environment variables to set for a build that runs through the shims. */

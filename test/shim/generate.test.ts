@@ -31,6 +31,31 @@ describe('tool names', () => {
 });
 
 describe('generateShims', () => {
+  it('takes the binary from the shim cache when the source and the compiler are unchanged', async () => {
+    const root = await tempDir('shim-cache');
+    const cacheDir = path.join(root, 'cache');
+    const env = { ...process.env, PATH: REAL_PATH };
+    const first = await generateShims({ dir: path.join(root, 'a'), env, cacheDir });
+    const entries = await fs.readdir(cacheDir);
+    expect(entries).toHaveLength(1);
+    expect(await isElf(path.join(cacheDir, entries[0]!))).toBe(true);
+    // mark the cached binary (an ELF still runs with bytes appended): a second generation must copy it
+    await fs.appendFile(path.join(cacheDir, entries[0]!), 'continuity-cache-mark');
+    const second = await generateShims({ dir: path.join(root, 'b'), env, cacheDir });
+    expect((await fs.readFile(second.binary)).includes('continuity-cache-mark')).toBe(true);
+    expect((await fs.readFile(first.binary)).includes('continuity-cache-mark')).toBe(false);
+    const r = await run(second, root, null, 'cc', ['--version']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // other tools on PATH: another source, so another entry, compiled afresh
+    const bin = path.join(root, 'bin');
+    await fs.mkdir(bin);
+    await fs.symlink('/usr/bin/gcc', path.join(bin, 'gcc-99'));
+    const third = await generateShims({ dir: path.join(root, 'c'), env: { ...env, PATH: `${bin}:${REAL_PATH}` }, cacheDir });
+    expect(third.tools.some((t) => t.name === 'gcc-99')).toBe(true);
+    expect(await fs.readdir(cacheDir)).toHaveLength(2);
+    expect((await fs.readFile(third.binary)).includes('continuity-cache-mark')).toBe(false);
+  });
+
   it('links every tool found on PATH, and only those', async () => {
     const names = set.tools.map((t) => t.name);
     for (const n of ['cc', 'gcc', 'g++', 'c++', 'ar', 'ranlib', 'ld', 'nvcc', 'cpp']) expect(names).toContain(n);
