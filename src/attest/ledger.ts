@@ -8,9 +8,9 @@
 // Appends race safely: update-ref is a compare-and-swap against the tip the tree was built on, and a
 // lost race rebuilds on the new tip.
 import { execa } from 'execa';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Result, ok, err } from '../model/result.js';
 
 export const LEDGER_REF = 'refs/continuity/attestations';
@@ -61,14 +61,29 @@ export async function openLedger(dir: string, create: boolean): Promise<Result<s
   } catch {
     if (!create) return err(`no ledger at ${dir}`);
   }
+  // Two `git init` in one directory at once trip over each other's lock files, so the repository is made
+  // under a private name beside it and renamed into place; whoever renames first wins, the others use it.
+  const tmp = `${dir}.init-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    await mkdir(dir, { recursive: true });
-    // `git init` on a repository another build just created only reinitialises it: harmless.
-    const r = await execa('git', ['init', '--quiet', '--bare', dir], { env: GIT_ENV, extendEnv: false, reject: false });
+    await mkdir(dirname(dir), { recursive: true });
+    const r = await execa('git', ['init', '--quiet', '--bare', tmp], { env: GIT_ENV, extendEnv: false, reject: false });
     if (r.exitCode !== 0) return err(`cannot create ledger ${dir}: ${String(r.stderr).trim()}`);
+    try {
+      await rename(tmp, dir); // also over an empty directory
+    } catch (e: unknown) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      try {
+        await git(dir, ['rev-parse', '--git-dir']);
+      } catch {
+        return err(`cannot create ledger ${dir}: it exists and is not a git repository`);
+      }
+    }
     return ok(dir);
   } catch (e: unknown) {
     return err(`cannot create ledger ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
   }
 }
 
