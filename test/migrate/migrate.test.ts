@@ -7,7 +7,10 @@ import { dirname, join, relative } from 'node:path';
 import { REPO } from '../helpers/real-cmake.js';
 import { migrate } from '../../src/migrate/migrate.js';
 import { dhallToJson, importOf } from '../../src/migrate/dhall.js';
-import { FIXTURES, type Prepared, prepare } from './helpers.js';
+import { FIXTURES, MAKE_FIXTURES, type Prepared, prepare } from './helpers.js';
+
+// every fixture: the CMake ones and those built by make in their source tree
+const ALL = [...FIXTURES, ...MAKE_FIXTURES];
 
 const GOLDEN = join(REPO, 'test', 'golden', 'migrate');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -27,13 +30,13 @@ async function dhallFiles(dir: string): Promise<string[]> {
 
 const prepared = new Map<string, Prepared>();
 beforeAll(async () => {
-  for (const f of FIXTURES) prepared.set(f, await prepare(f));
+  for (const f of ALL) prepared.set(f, await prepare(f));
   return async () => {
     for (const p of prepared.values()) await rm(p.root, { recursive: true, force: true });
   };
 }, 300_000);
 
-describe.each(FIXTURES)('migrate %s', (name) => {
+describe.each(ALL)('migrate %s', (name) => {
   it('matches the golden files; every file evaluates with dhall-to-json; same input, same bytes', async () => {
     const p = prepared.get(name) as Prepared;
     const r = await migrate(p.confessDir, p.src);
