@@ -1,12 +1,13 @@
 // The local store: objects by sha256 (objects/ab/abcd…) and the action cache (actions/ab/<key>.json),
-// both written atomically. Objects are rehashed whenever read: a corrupted object is deleted and
-// reported missing, so the action that made it runs again. Stale temporaries of dead builds are swept.
-import { knownToHold, readIfHolds } from '../util/hash-memo.js';
+// both written atomically. Objects are verified whenever read (rehashed, unless the hash memo vouches that
+// the file is unchanged since it last hashed right): a corrupted object is deleted and reported missing,
+// so the action that made it runs again. Stale temporaries of dead builds are swept.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheHome } from '../util/dirs.js';
+import { knownToHold, readIfHolds } from '../util/hash-memo.js';
 import { type ActionKey, type Sha256, parseSha256, sha256Hex } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
 import { TMP_PREFIX, pidAlive, tmpOwner, writeFileAtomic } from './atomic.js';
@@ -25,10 +26,8 @@ export interface ActionCacheEntry {
   outputs: CachedOutput[];
 }
 
-export function defaultStoreDir(): string {
-  const xdg = process.env['XDG_CACHE_HOME'];
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'continuity');
-}
+/** $XDG_CACHE_HOME/continuity or ~/.cache/continuity. */
+export const defaultStoreDir = cacheHome;
 
 export class Store {
   private constructor(readonly root: string) {}
@@ -94,7 +93,7 @@ export class Store {
     return h;
   }
 
-  /** The object's bytes after rehashing them; null when it is missing or was corrupted (then deleted). */
+  /** The object's bytes, verified; null when it is missing or was corrupted (then deleted). */
   async readVerified(h: Sha256): Promise<Uint8Array | null> {
     const p = this.objectPath(h);
     const bytes = await readIfHolds(p, h);

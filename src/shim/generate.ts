@@ -5,11 +5,11 @@
 import { execFile } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Handlebars from 'handlebars';
 import { sha256Hex } from '../model/hash.js';
+import { cacheHome } from '../util/dirs.js';
 import type { ShimMode } from '../model/report.js';
 import { BASE_TOOLS, type ToolKind, toolKind } from './tools.js';
 
@@ -231,12 +231,6 @@ export interface ShimEndpoint {
   path?: string;
   /** Confess mode: where the shims keep header scans (default: defaultScanCacheDir()); null: no cache. */
   scanCache?: string | null;
-}
-
-/** $XDG_CACHE_HOME/continuity or ~/.cache/continuity (the store's default home too). */
-function cacheHome(): string {
-  const xdg = process.env['XDG_CACHE_HOME'];
-  return path.join(xdg && xdg.startsWith('/') ? xdg : path.join(os.homedir(), '.cache'), 'continuity');
 }
 
 /** The header-scan cache beside the store: $XDG_CACHE_HOME/continuity/scan or ~/.cache/continuity/scan. */

@@ -28,7 +28,13 @@ const facts = new Map<string, { stamp: string; value: unknown }>();
 let backing: string | null = null;
 let dirty = false;
 
-async function stampOf(path: string): Promise<{ stamp: string; fresh: boolean; size: bigint } | null> {
+interface Stamp {
+  stamp: string;
+  /** changed within the last second: not to be vouched for */
+  fresh: boolean;
+}
+
+async function stampOf(path: string): Promise<Stamp | null> {
   try {
     const st = await stat(path, { bigint: true });
     if (!st.isFile()) return null;
@@ -36,7 +42,6 @@ async function stampOf(path: string): Promise<{ stamp: string; fresh: boolean; s
     return {
       stamp: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
       fresh: now - st.mtimeNs < FRESH_NS || now - st.ctimeNs < FRESH_NS,
-      size: st.size,
     };
   } catch {
     return null;
@@ -76,23 +81,30 @@ function remember(path: string, stamp: string, sha256: Sha256): void {
   dirty = true;
 }
 
-/** The file's sha256, or null when it is not a readable regular file. */
-export async function hashFile(path: string): Promise<Sha256 | null> {
-  const s = await stampOf(path);
-  if (!s) return null;
-  const e = files.get(path);
-  if (e && e.stamp === s.stamp) return e.sha256;
+/**
+ * Reads a file whose stamp was `s` and hashes it; the hash is remembered when the stamp held through the
+ * read (else the bytes may mix two versions) and the file is not too new to vouch for.
+ */
+async function readHashed(path: string, s: Stamp): Promise<{ bytes: Uint8Array; sha256: Sha256 } | null> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch {
     return null;
   }
-  const h = sha256Hex(bytes);
-  // the stamp must still be the one taken before reading, or the bytes may be a mix of two versions
+  const sha256 = sha256Hex(bytes);
   const after = await stampOf(path);
-  if (after && after.stamp === s.stamp && !after.fresh) remember(path, s.stamp, h);
-  return h;
+  if (after && after.stamp === s.stamp && !after.fresh) remember(path, s.stamp, sha256);
+  return { bytes, sha256 };
+}
+
+/** The file's sha256, or null when it is not a readable regular file. */
+export async function hashFile(path: string): Promise<Sha256 | null> {
+  const s = await stampOf(path);
+  if (!s) return null;
+  const e = files.get(path);
+  if (e && e.stamp === s.stamp) return e.sha256;
+  return (await readHashed(path, s))?.sha256 ?? null;
 }
 
 /** Whether the memo says the file still holds exactly `h` (no reading). */
@@ -106,21 +118,15 @@ export async function knownToHold(path: string, h: Sha256): Promise<boolean> {
 export async function readIfHolds(path: string, h: Sha256): Promise<Uint8Array | null> {
   const s = await stampOf(path);
   if (!s) return null;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    return null;
-  }
   const e = files.get(path);
-  if (e && e.stamp === s.stamp && e.sha256 === h && (await stampOf(path))?.stamp === s.stamp) return bytes;
-  if (sha256Hex(bytes) !== h) {
-    forgetFile(path);
-    return null;
+  if (e && e.stamp === s.stamp && e.sha256 === h) {
+    const bytes = await readFile(path).catch(() => null);
+    if (bytes && (await stampOf(path))?.stamp === s.stamp) return bytes;
   }
-  const after = await stampOf(path);
-  if (after && after.stamp === s.stamp && !after.fresh) remember(path, s.stamp, h);
-  return bytes;
+  const got = await readHashed(path, s);
+  if (got?.sha256 === h) return got.bytes;
+  forgetFile(path);
+  return null;
 }
 
 /** Forgets a file (it was found corrupt, or removed). */
