@@ -1,11 +1,11 @@
 // actions → a hermetic build: sources rehashed (keys recomputed if they changed since lowering),
 // actions scheduled over the DAG, outputs materialized under --out at their build-tree paths, and
 // <out>/.continuity/build-record.json written last. Nothing is written to --out unless every action succeeded.
-import { hashFile, knownToHold } from '../util/hash-memo.js';
-import { eachLimit } from '../util/limit.js';
 import { randomUUID } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hashFile, knownToHold } from '../util/hash-memo.js';
+import { eachLimit } from '../util/limit.js';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import type { BuildRecord, BuildRecordAction, BuildRecordOutput } from '../model/build-record.js';
 import { type Result, ok, err } from '../model/result.js';

@@ -1,10 +1,10 @@
 // One action: served from the action cache when its key is there and every output object still
 // verifies; otherwise staged (declared inputs only), run in the sandbox, and its outputs stored.
-import { readIfHolds } from '../util/hash-memo.js';
-import { eachLimit } from '../util/limit.js';
 import { chmod, lstat, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type ActionKey, type Sha256, actionKeyOf, sha256Hex } from '../model/hash.js';
+import { readIfHolds } from '../util/hash-memo.js';
+import { eachLimit } from '../util/limit.js';
+import { type ActionKey, type Sha256, actionKeyOf } from '../model/hash.js';
 import type { LoweredAction } from '../lower/actions.js';
 import { SANDBOX_BUILD, SANDBOX_ROOT, SANDBOX_SRC } from '../lower/paths.js';
 import { type SandboxKind, runSandboxed } from './sandbox.js';

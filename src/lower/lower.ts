@@ -1,12 +1,11 @@
 // graph.json → actions.json. Each action node becomes a typed action with a typed toolchain, inputs
 // addressed by content (sources) or by producer (generated files), paths rewritten to /continuity,
 // and a key computed over the coset-normalized command.
-import { hashFile as hashFileMemo } from '../util/hash-memo.js';
-import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, extname } from 'node:path';
+import { hashFile as hashFileMemo } from '../util/hash-memo.js';
 import type { ActionNode, SerializedGraph } from '../model/graph.js';
-import { type ActionKey, type Sha256, sha256Hex } from '../model/hash.js';
+import type { ActionKey, Sha256 } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
 import type { Flag } from '../model/seed.js';
 import type { ActionKind, ActionsFile, LoweredAction, LoweredInput, LoweredOutput, LoweredToolchain } from './actions.js';

@@ -1,8 +1,8 @@
 // A tool binary → its identity: sha256 of the real (symlink-resolved) file, `--version`'s first line,
 // and `-dumpmachine` for compilers. Cached per path for the life of the process.
-import { recallFact, rememberFact } from '../util/hash-memo.js';
 import { execFile } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
+import { recallFact, rememberFact } from '../util/hash-memo.js';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
 
