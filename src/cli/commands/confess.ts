@@ -1,6 +1,6 @@
 // `continuity confess cmake|autotools <srcdir> ...`
 import type { Argv, CommandModule } from 'yargs';
-import { autotoolsCommand } from './wrap.js';
+import { SCAN_CACHE_OPTION, autotoolsCommand } from './wrap.js';
 
 interface CmakeArgs {
   srcdir: string;
@@ -29,7 +29,7 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
       .option('live', { type: 'boolean', default: false, describe: 'serve a page that draws the graph as the shims report it, and keep serving it after the confession until Ctrl-C' })
       .option('port', { type: 'number', default: 0, describe: 'with --live: the port to listen on (0: any free port)' })
       .option('open', { type: 'boolean', default: true, describe: 'with --live: open the page in a browser (--no-open: only print its address)' })
-      .option('scan-cache', { type: 'boolean', default: true, describe: 'reuse header scans kept in $XDG_CACHE_HOME/continuity/scan while their sources, headers and search directories are unchanged (--no-scan-cache: scan every source afresh)' })
+      .option('scan-cache', SCAN_CACHE_OPTION)
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as unknown as Argv<CmakeArgs>,
   handler: async (argv) => {
     const { confessCmake } = await import('../../confess/cmake.js');

@@ -16,7 +16,8 @@ interface WrapArgs {
   '--'?: (string | number)[];
 }
 
-const SCAN_CACHE_OPTION = {
+/** --scan-cache / --no-scan-cache, for every command that confesses. */
+export const SCAN_CACHE_OPTION = {
   type: 'boolean',
   default: true,
   describe: 'confess mode: reuse header scans kept in $XDG_CACHE_HOME/continuity/scan while their sources, headers and search directories are unchanged (--no-scan-cache: scan every source afresh)',
