@@ -3,13 +3,13 @@
 // then make through `runWrap` (confess mode by default): the graph of a libtool build, .lo/.la included.
 // With `check`, the graph also holds what `make check` builds (its test programs); no test is run.
 import { join, resolve } from 'node:path';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { UserError } from '../model/result.js';
 import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv } from '../shim/generate.js';
 import { runWrap, type WrapMode, type WrapSummary } from './wrap.js';
-import { clearOutputs } from './outputs.js';
+import { prepareOut } from './outputs.js';
 import type { Report } from '../model/report.js';
 
 export interface ConfessAutotoolsOptions {
@@ -72,11 +72,8 @@ export async function confessAutotools(opts: ConfessAutotoolsOptions): Promise<A
     autoreconf = true;
   }
 
-  await mkdir(logs, { recursive: true });
-  await clearOutputs(out);
   const builddir = join(out, 'build');
-  await rm(builddir, { recursive: true, force: true });
-  await mkdir(builddir, { recursive: true });
+  await prepareOut(out, { remove: [builddir], fresh: [logs, builddir] });
   opts.log('generating shims');
   const shims = await generateShims({ dir: join(out, 'shims') });
   opts.log('configuring (compilers pass through)');

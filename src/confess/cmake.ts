@@ -2,7 +2,7 @@
 // true answers), build with the shims confessing (nothing compiled), then turn the reports and the build
 // system's own records into graph.json and friends.
 import { join, resolve, dirname } from 'node:path';
-import { mkdir, rm, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { execa } from 'execa';
@@ -15,7 +15,7 @@ import { Collector } from '../collector/server.js';
 import { buildGraph, serializeGraph } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseFindLog, coeffectsOf } from './coeffects.js';
-import { clearOutputs, writeConfession, writeEvents } from './outputs.js';
+import { prepareOut, writeConfession, writeEvents } from './outputs.js';
 import type { Report } from '../model/report.js';
 
 export type FakePackages = 'missing' | 'all' | 'none';
@@ -86,13 +86,7 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
   const fakeRoot = join(out, 'fake');
   const findLog = join(out, 'find-packages.jsonl');
   const spool = join(out, 'spool.jsonl');
-  await mkdir(out, { recursive: true });
-  await clearOutputs(out);
-  for (const d of [builddir, fakeRoot]) await rm(d, { recursive: true, force: true });
-  await rm(findLog, { force: true });
-  await rm(spool, { force: true });
-  await mkdir(builddir, { recursive: true });
-  await mkdir(logs, { recursive: true });
+  await prepareOut(out, { remove: [builddir, fakeRoot, findLog, spool], fresh: [builddir, logs] });
 
   opts.log('generating shims');
   const shims = await generateShims({ dir: shimdir });

@@ -1,6 +1,6 @@
 // Writes a confession's files into --out. graph.json goes last: its presence means the rest is complete.
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/fs.js';
 import type { Report } from '../model/report.js';
 import type { SerializedGraph } from '../model/graph.js';
@@ -13,6 +13,17 @@ export const OUTPUT_FILES = ['graph.json', 'compile_commands.json', 'graph.dot',
 /** Removes a previous run's outputs so that a failed run leaves nothing that looks complete. */
 export async function clearOutputs(out: string): Promise<void> {
   for (const f of OUTPUT_FILES) await rm(join(out, f), { force: true });
+}
+
+/**
+ * Readies --out for a new run: a previous run's outputs are cleared, `remove` (files or directories of
+ * the run's own) deleted, and `fresh` directories made (empty when also in `remove`).
+ */
+export async function prepareOut(out: string, layout: { remove: readonly string[]; fresh: readonly string[] }): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await clearOutputs(out);
+  for (const p of layout.remove) await rm(p, { recursive: true, force: true });
+  for (const d of layout.fresh) await mkdir(d, { recursive: true });
 }
 
 export async function writeEvents(out: string, reports: readonly Report[]): Promise<void> {

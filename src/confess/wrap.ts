@@ -4,7 +4,7 @@
 // Must stay true: a failed build writes no graph.json (its graph so far goes to graph.incomplete.json,
 // marked complete: false) and its exit code is the build's.
 import { join, resolve, basename, dirname, relative } from 'node:path';
-import { mkdir, rm, readFile, writeFile, chmod } from 'node:fs/promises';
+import { readFile, writeFile, chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,7 +18,7 @@ import { Collector } from '../collector/server.js';
 import { buildGraph, serializeGraph, type CustomStep } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseShellLog, makeCustomSteps, failedLines } from './make.js';
-import { clearOutputs, writeEvents } from './outputs.js';
+import { prepareOut, writeEvents } from './outputs.js';
 import { compileCommands, type CompileCommand } from '../emit/compdb.js';
 import { toDot } from '../emit/dot.js';
 import { languageOfExtension } from '../graph/language.js';
@@ -169,11 +169,7 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
   const shellLog = join(out, 'shell.jsonl');
   const matDir = join(out, 'materialized');
   const matLog = join(out, 'materialized.jsonl');
-  await mkdir(out, { recursive: true });
-  await clearOutputs(out);
-  for (const f of [spool, shellLog, matLog, join(out, 'graph.incomplete.json')]) await rm(f, { force: true });
-  await rm(matDir, { recursive: true, force: true });
-  await mkdir(logs, { recursive: true });
+  await prepareOut(out, { remove: [spool, shellLog, matLog, join(out, 'graph.incomplete.json'), matDir], fresh: [logs] });
 
   const shims = opts.shims ?? (opts.log('generating shims'), await generateShims({ dir: shimdir }));
   const materialize = join(shims.dir, 'continuity-materialize');
