@@ -43,9 +43,9 @@ const median = (xs) => {
 };
 
 /** Runs a command, returns wall seconds; throws with its output on failure. */
-function timed(cmd, args) {
+function timed(cmd, args, env = process.env) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout).slice(-2000)}`);
   return s;
@@ -64,7 +64,9 @@ for (const name of names) {
     try {
       // Alternate which goes first, so a warming cache does not favour one side.
       const runReal = () => timed('bash', [join(ROOT, 'scripts', 'real-build.sh'), src, join(work, 'real'), ...extra]);
-      const runConfess = () => timed(process.execPath, [CLI, 'confess', 'cmake', src, '--out', join(work, 'confess'), '--quiet', '--', ...extra]);
+      // a first confession: empty shim and header-scan caches of its own
+      const runConfess = () => timed(process.execPath, [CLI, 'confess', 'cmake', src, '--out', join(work, 'confess'), '--quiet', '--', ...extra],
+        { ...process.env, XDG_CACHE_HOME: join(work, 'xdg-cache') });
       let a, b;
       if (r % 2 === 0) { a = runReal(); b = runConfess(); } else { b = runConfess(); a = runReal(); }
       real.push(a);
