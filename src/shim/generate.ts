@@ -35,6 +35,14 @@ export const SHIM_BINARY = 'continuity-shim';
 export const RECORDING_SHELL = 'continuity-sh';
 
 const TEMPLATE = fileURLToPath(new URL('../../shims/shim.c.hbs', import.meta.url));
+/** Plain C modules compiled into the same binary (shims/*.c, with their headers shims/*.h). */
+const MODULE_DIR = fileURLToPath(new URL('../../shims/', import.meta.url));
+
+/** The shim's plain C modules and headers, by name, in name order (part of the binary cache key). */
+async function shimModules(): Promise<{ name: string; text: string }[]> {
+  const names = (await fs.readdir(MODULE_DIR)).filter((n) => n.endsWith('.c') || n.endsWith('.h')).sort();
+  return Promise.all(names.map(async (name) => ({ name, text: await fs.readFile(path.join(MODULE_DIR, name), 'utf8') })));
+}
 const execFileP = promisify(execFile);
 
 const KIND_ENUM: Readonly<Record<ToolKind, string>> = {
@@ -176,11 +184,14 @@ export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv
   // A binary built before from the same source by the same compiler binary is taken from the cache
   // ($XDG_CACHE_HOME/continuity/shims) instead of compiling again.
   const ccStat = await fs.stat(await fs.realpath(cc.real));
-  const key = sha256Hex(`${source}\0${cc.real}\0${ccStat.ino}:${ccStat.size}:${ccStat.mtimeMs}\0${flags.join(' ')}`);
+  const modules = await shimModules();
+  const moduleText = modules.map((m) => `${m.name}\0${m.text}`).join('\0');
+  const key = sha256Hex(`${source}\0${moduleText}\0${cc.real}\0${ccStat.ino}:${ccStat.size}:${ccStat.mtimeMs}\0${flags.join(' ')}`);
+  const moduleSources = modules.filter((m) => m.name.endsWith('.c')).map((m) => path.join(MODULE_DIR, m.name));
   const cached = path.join(opts.cacheDir ?? path.join(cacheHome(), 'shims'), key);
   if (!(await fs.copyFile(cached, tmpBinary).then(() => true, () => false))) {
     try {
-      await execFileP(cc.real, [...flags, '-o', tmpBinary, cfile], { env: ccEnv });
+      await execFileP(cc.real, [...flags, `-I${MODULE_DIR}`, '-o', tmpBinary, cfile, ...moduleSources], { env: ccEnv });
     } catch (e: unknown) {
       const stderr = (e as { stderr?: string }).stderr ?? '';
       throw new Error(`compiling ${cfile} with ${cc.real} failed:\n${stderr}`, { cause: e });
