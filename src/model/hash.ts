@@ -1,6 +1,6 @@
 // Branded hashes: a Sha256 can only be made by hashing (or by parsing a checked hex string).
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+// Hashing is Node's native SHA-256: object files, sources and keys are hashed on every build.
+import { createHash } from 'node:crypto';
 
 export type Sha256 = string & { readonly __brand: 'Sha256' };
 export type ActionKey = string & { readonly __brand: 'ActionKey' };
@@ -8,8 +8,7 @@ export type ActionKey = string & { readonly __brand: 'ActionKey' };
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export function sha256Hex(data: Uint8Array | string): Sha256 {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  return bytesToHex(sha256(bytes)) as Sha256;
+  return createHash('sha256').update(data).digest('hex') as Sha256;
 }
 
 export function parseSha256(s: string): Sha256 | undefined {
