@@ -1,6 +1,7 @@
 // The collector: a WebSocket server on loopback that receives shim reports during a build.
-// In: reports from authenticated shims (live) and the spool file (durable). Out: reports keyed by rid,
-// each counted once, and a list of malformed inputs. Nothing else is trusted.
+// In: reports from authenticated clients (live: one report or a batch of lines per message, from shims or
+// from the build's relay) and the spool file (durable). Out: reports keyed by rid, each counted once, and
+// a list of malformed inputs. Nothing else is trusted.
 import { EventEmitter } from 'node:events';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -48,8 +49,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.wss = wss;
     wss.on('connection', (ws: WebSocket) => {
       ws.on('message', (data, isBinary) => {
-        const text = isBinary ? '' : data.toString();
-        this.accept(text, 'socket');
+        if (isBinary) this.accept('', 'socket');
+        else this.acceptMessage(data.toString());
       });
       // A shim that dies mid-message leaves a broken connection: that is not our failure.
       ws.on('error', () => ws.terminate());
@@ -61,6 +62,19 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const addr = wss.address();
     if (typeof addr === 'string' || addr === null) throw new Error('collector: no TCP address');
     this.port = addr.port;
+  }
+
+  /**
+   * Takes one WebSocket message: a report, or a batch of reports one per line (the relay's). A trailing
+   * newline is allowed; every other line, empty ones included, must be a report.
+   */
+  acceptMessage(text: string): void {
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    if (!body.includes('\n')) {
+      this.accept(body, 'socket');
+      return;
+    }
+    for (const line of body.split('\n')) this.accept(line, 'socket');
   }
 
   /** Takes one report line from either channel; the first copy of a rid wins. */

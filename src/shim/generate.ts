@@ -33,6 +33,8 @@ export const SHIM_BINARY_MARKER = 'continuity-shim-marker-v1';
 export const SHIM_BINARY = 'continuity-shim';
 /** The name under which the shim binary is the recording shell (make's SHELL in a wrapped build). */
 export const RECORDING_SHELL = 'continuity-sh';
+/** The name under which the shim binary is the report relay (RELAY_NAME in shims/relay.h). */
+export const REPORT_RELAY = 'continuity-relay';
 
 const TEMPLATE = fileURLToPath(new URL('../../shims/shim.c.hbs', import.meta.url));
 /** Plain C modules compiled into the same binary (shims/*.c, with their headers shims/*.h). */
@@ -218,11 +220,14 @@ export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv
     await fs.link(binary, tmp);
     await fs.rename(tmp, link);
   }
-  // make's SHELL during a wrapped build (see the recording shell in shims/shim.c.hbs)
-  const shLink = path.join(dir, RECORDING_SHELL);
-  await fs.rm(`${shLink}.tmp-${process.pid}`, { force: true });
-  await fs.link(binary, `${shLink}.tmp-${process.pid}`);
-  await fs.rename(`${shLink}.tmp-${process.pid}`, shLink);
+  // make's SHELL during a wrapped build (see the recording shell in shims/shim.c.hbs), and the relay
+  // that batches the shims' reports for the collector (shims/relay.c)
+  for (const name of [RECORDING_SHELL, REPORT_RELAY]) {
+    const link = path.join(dir, name);
+    await fs.rm(`${link}.tmp-${process.pid}`, { force: true });
+    await fs.link(binary, `${link}.tmp-${process.pid}`);
+    await fs.rename(`${link}.tmp-${process.pid}`, link);
+  }
   const set: ShimSet = { dir, binary, tools };
   await writeAtomic(path.join(dir, 'shims.json'), JSON.stringify(set, null, 2) + '\n');
   return set;
@@ -238,6 +243,8 @@ export interface ShimEndpoint {
   spool?: string;
   endpoint?: string;
   secret?: string;
+  /** the build's report relay (its Unix socket), tried before the endpoint */
+  relay?: string;
   /** PATH to put after the shim dir; defaults to process.env.PATH */
   path?: string;
   /** Confess mode: where the shims keep header scans (default: defaultScanCacheDir()); null: no cache. */
@@ -261,6 +268,7 @@ export function shimEnv(set: ShimSet, mode: ShimMode | 'passthrough', opts: Shim
   if (opts.spool !== undefined) env['CONTINUITY_SPOOL'] = path.resolve(opts.spool);
   if (opts.endpoint !== undefined) env['CONTINUITY_ENDPOINT'] = opts.endpoint;
   if (opts.secret !== undefined) env['CONTINUITY_SECRET'] = opts.secret;
+  if (opts.relay !== undefined) env['CONTINUITY_RELAY'] = opts.relay;
   const cache = opts.scanCache === undefined ? defaultScanCacheDir() : opts.scanCache;
   if (mode === 'confess' && cache !== null) env['CONTINUITY_SCAN_CACHE'] = path.resolve(cache);
   return env;

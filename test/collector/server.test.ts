@@ -68,6 +68,20 @@ describe('collector', () => {
     expect(c.malformed[1]).toContain('missing rid');
   });
 
+  it('takes a batch, one report per line: a malformed line is counted and the others accepted', async () => {
+    c = new Collector();
+    await c.start();
+    const batch = [JSON.stringify(report('b-1')), '{not json', JSON.stringify(report('b-2')), '', JSON.stringify(report('b-1'))].join('\n');
+    // a trailing newline is allowed, on a batch as on a single report
+    const r = await send(`ws://${c.endpoint}/report`, `Bearer ${c.secret}`, [batch, `${JSON.stringify(report('s-1'))}\n`]);
+    expect(r).toBe('sent');
+    await until(() => c.reports.size === 3 && c.malformed.length === 2);
+    expect([...c.reports.keys()].sort()).toEqual(['b-1', 'b-2', 's-1']);
+    expect(c.malformed).toHaveLength(2);
+    expect(c.malformed[0]).toMatch(/^socket: not valid JSON: \{not json$/);
+    expect(c.malformed[1]).toMatch(/^socket: not valid JSON: $/);
+  });
+
   it('merges the spool with the live feed: each rid counted once, a torn line reported', async () => {
     c = new Collector();
     await c.start();

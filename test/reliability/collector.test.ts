@@ -1,11 +1,15 @@
-// The collector under hostile and heavy traffic: unauthenticated clients are refused (401), oversized,
-// binary, malformed and half-sent messages are dropped or counted without taking the server down, and
-// 20,000 reports from 64 concurrent clients arrive exactly once each.
+// The collector under hostile and heavy traffic: unauthenticated clients are refused (401, or by the relay),
+// oversized, binary, malformed and half-sent messages are dropped or counted without taking the server down,
+// and 20,000 reports from 64 concurrent clients arrive exactly once each, directly and through the relay.
 import { describe, it, expect, afterEach } from 'vitest';
 import WebSocket from 'ws';
 import net from 'node:net';
+import path from 'node:path';
 import { Collector, MAX_REPORT_BYTES } from '../../src/collector/server.js';
+import { startRelay } from '../../src/collector/relay.js';
+import { REPORT_RELAY } from '../../src/shim/generate.js';
 import type { Report } from '../../src/model/report.js';
+import { makeShims } from '../shim/helpers.js';
 
 function report(rid: string): Report {
   return {
@@ -161,6 +165,58 @@ describe('collector: load', () => {
     expect(c.malformed).toEqual([]);
     expect(new Set(c.ordered().map((r) => r.rid))).toEqual(new Set(rids));
     // The spool merged afterwards (the same reports, durable copy) adds nothing and duplicates nothing.
+    c.mergeSpoolText(rids.map((rid) => '\n' + JSON.stringify(report(rid))).join(''));
+    expect(c.reports.size).toBe(total);
+    expect(events).toBe(total);
+  });
+});
+
+describe('collector: through the relay', () => {
+  let c: Collector;
+  afterEach(async () => c?.close());
+
+  /** One shim-like connection to the relay: the secret line, report lines, end of stream. */
+  const viaRelay = (socket: string, secret: string, lines: string[]): Promise<void> =>
+    new Promise((resolve) => {
+      const s = net.connect(socket, () => s.end(`${secret}\n${lines.map((l) => `${l}\n`).join('')}`));
+      s.on('error', () => resolve());
+      s.on('close', () => resolve());
+    });
+
+  it('20,000 reports from 64 concurrent clients, some sent twice, and strangers: none lost, none counted twice, none of theirs taken', async () => {
+    const shims = await makeShims();
+    c = new Collector();
+    await c.start();
+    const relay = await startRelay({ binary: path.join(shims.dir, REPORT_RELAY), endpoint: c.endpoint, secret: c.secret });
+    if (!relay.ok) throw new Error(relay.error);
+    let events = 0;
+    c.on('report', () => events++);
+    const total = 20_000;
+    const clients = 64;
+    const rids = Array.from({ length: total }, (_, i) => `${i.toString(16).padStart(16, '0')}-${2000 + (i % clients)}`);
+    const s = c.secret;
+    const wrong = ['', `Bearer ${s}`, s.slice(0, -1), `${s}0`, s.toUpperCase() === s ? s.toLowerCase() : s.toUpperCase()];
+    // each client sends its reports one connection each, every tenth twice; a stranger now and then
+    await Promise.all(
+      Array.from({ length: clients }, async (_, k) => {
+        for (const [i, rid] of rids.filter((_, j) => j % clients === k).entries()) {
+          await viaRelay(relay.value.socket, s, [JSON.stringify(report(rid))]);
+          if (i % 10 === 0) await viaRelay(relay.value.socket, s, [JSON.stringify(report(rid))]);
+          if (i % 100 === 0) await viaRelay(relay.value.socket, wrong[k % wrong.length] as string, [JSON.stringify(report(`evil-${k}-${i}`))]);
+        }
+      }),
+    );
+    const stats = await relay.value.stop();
+    expect(stats.ok, stats.ok ? '' : stats.error).toBe(true);
+    if (!stats.ok) return;
+    expect(stats.value.dropped).toBe(0);
+    expect(stats.value.refused).toBe(clients * Math.ceil(total / clients / 100));
+    expect(stats.value.forwarded).toBe(total + clients * Math.ceil(total / clients / 10));
+    expect(stats.value.messages).toBeLessThan(stats.value.forwarded / 10);
+    expect(c.reports.size).toBe(total);
+    expect(events).toBe(total);
+    expect(c.malformed).toEqual([]);
+    expect(new Set(c.ordered().map((r) => r.rid))).toEqual(new Set(rids));
     c.mergeSpoolText(rids.map((rid) => '\n' + JSON.stringify(report(rid))).join(''));
     expect(c.reports.size).toBe(total);
     expect(events).toBe(total);

@@ -1,9 +1,11 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { parseReport, type Report } from '../../src/model/report.js';
-import type { ShimSet } from '../../src/shim/generate.js';
+import { REPORT_RELAY, type ShimSet } from '../../src/shim/generate.js';
+import { Collector } from '../../src/collector/server.js';
+import { startRelay } from '../../src/collector/relay.js';
 import { makeShims, readSpool, run, tempDir, write } from './helpers.js';
 
 let set: ShimSet;
@@ -99,5 +101,91 @@ describe('reports over WebSocket', () => {
     expect(reps).toHaveLength(16);
     expect(new Set(reps.map((x) => x.rid)).size).toBe(16);
     for (const x of reps) expect(x.rid).toMatch(/^[0-9a-f]{16}-\d+$/);
+  });
+});
+
+describe('reports through the relay', () => {
+  it('a shim with a relay reports through it, not over its own WebSocket; the spool has the record too', async () => {
+    const c = new Collector();
+    await c.start();
+    const relay = await startRelay({ binary: path.join(set.dir, REPORT_RELAY), endpoint: c.endpoint, secret: c.secret });
+    if (!relay.ok) throw new Error(relay.error);
+    try {
+      const dir = await tempDir('relay');
+      await write(dir, { 'a.c': 'int a;\n' });
+      const before = received.length;
+      // CONTINUITY_ENDPOINT names this file's own server: a report that went there did not take the relay
+      const r = await run(set, dir, 'confess', 'gcc', ['-c', 'a.c'], { CONTINUITY_RELAY: relay.value.socket, CONTINUITY_ENDPOINT: endpoint, CONTINUITY_SECRET: c.secret });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const stats = await relay.value.stop();
+      expect(stats.ok && stats.value).toMatchObject({ connections: 1, forwarded: 1, refused: 0 });
+      const spool = await readSpool(path.join(dir, 'spool.jsonl'));
+      expect(spool).toHaveLength(1);
+      expect(c.ordered()).toEqual(spool);
+      expect(received.length).toBe(before);
+    } finally {
+      await relay.value.stop();
+      await c.close();
+    }
+  });
+
+  it('a shim with the wrong secret is refused by the relay: nothing forwarded, exit 0, the spool has it', async () => {
+    const c = new Collector();
+    await c.start();
+    const relay = await startRelay({ binary: path.join(set.dir, REPORT_RELAY), endpoint: c.endpoint, secret: c.secret });
+    if (!relay.ok) throw new Error(relay.error);
+    try {
+      const dir = await tempDir('relay-bad');
+      await write(dir, { 'a.c': 'int a;\n' });
+      const r = await run(set, dir, 'confess', 'gcc', ['-c', 'a.c'], { CONTINUITY_RELAY: relay.value.socket, CONTINUITY_SECRET: 'wrong' });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toBe('');
+      const stats = await relay.value.stop();
+      expect(stats.ok && stats.value).toMatchObject({ connections: 1, forwarded: 0, refused: 1 });
+      expect(c.reports.size).toBe(0);
+      expect(await readSpool(path.join(dir, 'spool.jsonl'))).toHaveLength(1);
+    } finally {
+      await relay.value.stop();
+      await c.close();
+    }
+  });
+
+  it('no relay at the named socket: the shim reports directly (CONTINUITY_DEBUG says why)', async () => {
+    const dir = await tempDir('relay-none');
+    await write(dir, { 'a.c': 'int a;\n' });
+    const before = received.length;
+    const r = await run(set, dir, 'confess', 'gcc', ['-c', 'a.c'], {
+      CONTINUITY_RELAY: path.join(dir, 'no-such-socket'), CONTINUITY_ENDPOINT: endpoint, CONTINUITY_SECRET: SECRET, CONTINUITY_DEBUG: '1',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('relay: relay not reachable; reporting directly');
+    expect(received.length).toBe(before + 1);
+    expect(received.at(-1)).toEqual((await readSpool(path.join(dir, 'spool.jsonl')))[0]);
+  });
+
+  it('a relay that hangs up mid-report: no SIGPIPE, exit 0, and the report goes directly', async () => {
+    // A socket that takes the connection and closes it unread; a report larger than the socket buffer
+    // is still being written when it does.
+    const dir = await tempDir('relay-hangup');
+    const sock = path.join(dir, 'hangup.sock');
+    const srv = net.createServer((s) => setTimeout(() => s.destroy(), 20));
+    await new Promise<void>((resolve) => srv.listen(sock, resolve));
+    try {
+      await write(dir, { 'a.c': 'int a;\n' });
+      expect((await run(set, dir, 'confess', 'gcc', ['-c', 'a.c'])).exitCode).toBe(0);
+      // a link of one token object with many search directories: a report of about 1 MB
+      const many = Array.from({ length: 20_000 }, (_, i) => `-L/nonexistent/search/directory/${i}`);
+      const before = received.length;
+      const r = await run(set, dir, 'confess', 'ld', ['-o', 'prog', 'a.o', ...many], {
+        CONTINUITY_RELAY: sock, CONTINUITY_ENDPOINT: endpoint, CONTINUITY_SECRET: SECRET, CONTINUITY_DEBUG: '1',
+      });
+      expect(r.signal).toBeUndefined();
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toContain('relay: relay send failed; reporting directly');
+      expect(received.length).toBe(before + 1);
+      expect(received.at(-1)?.argv).toHaveLength(many.length + 4);
+    } finally {
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    }
   });
 });
