@@ -10,8 +10,8 @@ import { UserError } from '../model/result.js';
 import type { GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { CoeffectsFile } from '../model/coeffects.js';
 import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
-import { generateShims, shimEnv } from '../shim/generate.js';
-import { Collector } from '../collector/server.js';
+import { generateShims, shimEnv, REPORT_RELAY } from '../shim/generate.js';
+import { openReporting } from '../collector/session.js';
 import { buildGraph, serializeGraph } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseFindLog, coeffectsOf } from './coeffects.js';
@@ -96,9 +96,7 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
     return base && has(base) ? base : dflt;
   };
 
-  const collector = new Collector();
-  await collector.start();
-  if (opts.onReport) collector.on('report', opts.onReport);
+  const reporting = await openReporting({ relayBinary: join(shimdir, REPORT_RELAY), ...(opts.onReport ? { onReport: opts.onReport } : {}), log: opts.log });
   try {
     const baseEnv: Record<string, string> = {
       CONTINUITY_SHIM_DIR: shimdir,
@@ -127,7 +125,7 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
     opts.log('building in confess mode (nothing is compiled)');
     const jobs = opts.jobs ?? cpus().length;
     const build = await execa(cmake, ['--build', builddir, '-j', String(jobs)], {
-      env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, endpoint: collector.endpoint, secret: collector.secret, ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}) }) },
+      env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, ...reporting.endpoint, ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}) }) },
       reject: false,
       all: true,
       stdin: 'ignore',
@@ -135,20 +133,14 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
     await writeFile(join(logs, 'build.log'), build.all ?? '');
     const tb1 = Date.now();
 
-    await collector.close();
-    try {
-      collector.mergeSpoolText(await readFile(spool, 'utf8'));
-    } catch {
-      // no spool: no reports were made
-    }
-    const reports = collector.ordered();
+    const { reports, malformed } = await reporting.finish(spool);
     await writeEvents(out, reports);
     if (build.exitCode !== 0) {
       const why = lastLines(build.all ?? '', /^FAILED:|error:|Error /, `exit code ${build.exitCode}`);
       throw new UserError(`the build failed under confession: ${why} (see ${join(logs, 'build.log')})`);
     }
-    if (collector.malformed.length > 0) {
-      throw new UserError(`malformed shim report (${collector.malformed.length} in all): ${collector.malformed[0]}`);
+    if (malformed.length > 0) {
+      throw new UserError(`malformed shim report (${malformed.length} in all): ${malformed[0]}`);
     }
 
     const covered = new Set(reports.flatMap((r) => r.outputs.map((o) => o.path)));
@@ -180,6 +172,6 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
       seconds: { configure: (tc1 - tc0) / 1000, build: (tb1 - tc1) / 1000, total: (Date.now() - t0) / 1000 },
     };
   } finally {
-    await collector.close();
+    await reporting.abort();
   }
 }

@@ -13,8 +13,8 @@ import { UserError } from '../model/result.js';
 import type { BuildSystemKind, GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { Report } from '../model/report.js';
 import { isDirectory, isFile, which, writeFileAtomic, assertOutDir } from '../util/fs.js';
-import { generateShims, shimEnv, RECORDING_SHELL, type ShimSet } from '../shim/generate.js';
-import { Collector } from '../collector/server.js';
+import { generateShims, shimEnv, RECORDING_SHELL, REPORT_RELAY, type ShimSet } from '../shim/generate.js';
+import { openReporting, type ReportingEndpoint } from '../collector/session.js';
 import { buildGraph, serializeGraph, type CustomStep } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseShellLog, makeCustomSteps, failedLines } from './make.js';
@@ -82,7 +82,7 @@ function makeflagsWord(s: string): string {
 export function wrapEnv(
   shims: ShimSet,
   mode: WrapMode,
-  files: { spool: string; shellLog: string; endpoint: string; secret: string; materialize: string | null; matDir: string; matLog: string },
+  files: { spool: string; shellLog: string; materialize: string | null; matDir: string; matLog: string } & ReportingEndpoint,
   realShell: string,
   scanCache?: string | null,
 ): Record<string, string> {
@@ -90,7 +90,7 @@ export function wrapEnv(
   // Bare names: the shim dir is first on PATH, and recorded arguments never name the --out directory.
   const at = (n: string): string => n;
   const env: Record<string, string> = {
-    ...shimEnv(shims, mode, { spool: files.spool, endpoint: files.endpoint, secret: files.secret, ...(scanCache !== undefined ? { scanCache } : {}) }),
+    ...shimEnv(shims, mode, { spool: files.spool, endpoint: files.endpoint, secret: files.secret, ...(files.relay !== undefined ? { relay: files.relay } : {}), ...(scanCache !== undefined ? { scanCache } : {}) }),
     CONTINUITY_SH_SPOOL: files.shellLog,
     CONTINUITY_REAL_SHELL: realShell,
   };
@@ -181,13 +181,11 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
   if (isMake(cmd0) && jobs !== undefined) args.unshift(`-j${jobs}`);
   if (isNinja(cmd0)) args.unshift('-j', String(jobs ?? cpus().length));
 
-  const collector = new Collector();
-  await collector.start();
-  if (opts.onReport) collector.on('report', opts.onReport);
+  const reporting = await openReporting({ relayBinary: join(shims.dir, REPORT_RELAY), ...(opts.onReport ? { onReport: opts.onReport } : {}), log: opts.log });
   try {
     const env = wrapEnv(
       shims, opts.mode,
-      { spool, shellLog, endpoint: collector.endpoint, secret: collector.secret, materialize, matDir, matLog },
+      { spool, shellLog, ...reporting.endpoint, materialize, matDir, matLog },
       opts.realShell ?? '/bin/sh',
       opts.scanCache,
     );
@@ -196,16 +194,10 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
     if (opts.onOutput) child.all?.on('data', (d: Buffer) => opts.onOutput?.(d.toString()));
     const build = await child;
     await writeFile(join(logs, 'build.log'), build.all ?? '');
-    await collector.close();
-    try {
-      collector.mergeSpoolText(await readFile(spool, 'utf8'));
-    } catch {
-      // no spool: no reports were made
-    }
-    const reports = collector.ordered();
+    const { reports, malformed } = await reporting.finish(spool);
     await writeEvents(out, reports);
-    if (collector.malformed.length > 0) {
-      throw new UserError(`malformed shim report (${collector.malformed.length} in all): ${collector.malformed[0]}`);
+    if (malformed.length > 0) {
+      throw new UserError(`malformed shim report (${malformed.length} in all): ${malformed[0]}`);
     }
     let shellText = '';
     try {
@@ -262,6 +254,6 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
       seconds: (Date.now() - t0) / 1000, graphFile, failure: failure ?? (complete ? null : (errors[0] ?? 'incomplete')),
     };
   } finally {
-    await collector.close();
+    await reporting.abort();
   }
 }

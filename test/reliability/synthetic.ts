@@ -52,9 +52,9 @@ export async function configureWithShims(set: ShimSet, src: string, build: strin
   });
 }
 
-/** Builds a configured tree with the shims confessing; reports go to `spool` and, if given, `endpoint`. */
+/** Builds a configured tree with the shims confessing; reports go to `spool` and, if given, `endpoint` (through its relay when named). */
 export async function buildConfessing(
-  set: ShimSet, build: string, jobs: number, spool: string, endpoint?: { endpoint: string; secret: string },
+  set: ShimSet, build: string, jobs: number, spool: string, endpoint?: { endpoint: string; secret: string; relay?: string },
 ) {
   return execa('ninja', ['-C', build, '-j', String(jobs)], {
     env: { ...shimEnv(set, 'confess', { path: REAL_PATH, spool, ...endpoint }), CONTINUITY_SHIM_DIR: set.dir },
