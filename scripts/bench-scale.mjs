@@ -5,9 +5,13 @@
 //   floor = the same configure + a build whose compilers and linkers do nothing but create their -o
 //           output (a launcher compiled here that runs the real tool during configure only);
 //   confess = `continuity confess cmake` of the same source.
-// Then the collector: many concurrent WebSocket clients (a C program that speaks exactly as a shim does:
-// one connection per report, with the secret) flood it with realistic compile reports; the same clients
-// against a bare WebSocket server that only counts messages give the ratio. Prints Markdown.
+// Then the collector: many concurrent clients (a C program that speaks exactly as a shim does: one
+// connection per report, with the secret) flood it with realistic compile reports, side by side on three
+// paths: through the build's relay (what the shims do when the drivers run one: a Unix socket, no wait on
+// the collector, batches on one WebSocket), directly over WebSocket to the collector (the fallback, and
+// what every shim did before the relay), and directly to a bare WebSocket server that only counts
+// messages. Each rate is reports over the time from the clients' start to the last report's arrival at the
+// server. Prints Markdown.
 //
 // Usage: node scripts/bench-scale.mjs [--tus 100,1000] [--large] [--reps N] [--reports N] [--clients N]
 //        [--no-confess] [--no-collector] [-j N]
@@ -26,54 +30,38 @@ const log = (m) => process.stderr.write(`bench-scale: ${m}\n`);
 if (process.argv[2] === '--child') {
   const kind = process.argv[3];
   const expected = Number(process.argv[4]);
+  const relayBinary = process.argv[5];
   let count = 0;
   let malformed = 0;
+  let lastAt = process.hrtime.bigint();
   let rejected = () => 0;
   let stored = () => count;
+  let has = () => false;
   let endpoint;
+  let relaySocket = null;
   let secret;
   let close;
-  if (kind === 'collector') {
+  let relayStats = async () => null;
+  if (kind === 'direct' || kind === 'relay') {
     const { Collector } = await import(pathToFileURL(join(ROOT, 'dist', 'collector', 'server.js')).href);
     const c = new Collector();
     await c.start();
-    c.on('report', () => count++);
+    c.on('report', () => { count++; lastAt = process.hrtime.bigint(); });
     c.on('malformed', () => malformed++);
     rejected = () => c.rejectedClients;
     stored = () => c.reports.size;
+    has = (rid) => c.reports.has(rid);
     endpoint = c.endpoint;
     secret = c.secret;
     close = () => c.close();
-  } else if (kind === 'unix') {
-    // A transport the shims could use instead: a Unix stream socket in a private directory, the secret on
-    // the first line, the report after it, the server's end of stream as the receipt. Same parsing and
-    // storing as the collector (its accept()), without HTTP upgrade or WebSocket framing.
-    const { Collector } = await import(pathToFileURL(join(ROOT, 'dist', 'collector', 'server.js')).href);
-    const net = await import('node:net');
-    const { mkdtempSync: mk } = await import('node:fs');
-    const c = new Collector();
-    c.on('report', () => count++);
-    c.on('malformed', () => malformed++);
-    let bad = 0;
-    const dir = mk(join(tmpdir(), 'continuity-collector-'));
-    endpoint = join(dir, 'sock');
-    secret = c.secret;
-    const server = net.createServer((sock) => {
-      const chunks = [];
-      sock.on('data', (d) => chunks.push(d));
-      sock.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        const nl = text.indexOf('\n');
-        if (nl < 0 || text.slice(0, nl) !== secret) { bad++; sock.destroy(); return; }
-        c.accept(text.slice(nl + 1), 'socket');
-        sock.end('ok');
-      });
-      sock.on('error', () => sock.destroy());
-    });
-    await new Promise((r) => server.listen(endpoint, r));
-    rejected = () => bad;
-    stored = () => c.reports.size;
-    close = () => new Promise((r) => server.close(() => { rmSync(dir, { recursive: true, force: true }); r(); }));
+    if (kind === 'relay') {
+      const { startRelay } = await import(pathToFileURL(join(ROOT, 'dist', 'collector', 'relay.js')).href);
+      const r = await startRelay({ binary: relayBinary, endpoint: c.endpoint, secret: c.secret });
+      if (!r.ok) { console.error(`bench-scale: ${r.error}`); process.exit(1); }
+      relaySocket = r.value.socket;
+      let stats;
+      relayStats = async () => (stats ??= await r.value.stop());
+    }
   } else {
     // The bare baseline: the same library, the same check of the secret, no parsing and no storing.
     const { WebSocketServer } = await import('ws');
@@ -85,7 +73,7 @@ if (process.argv[2] === '--child') {
       verifyClient: (info, cb) => { const ok = info.req.headers.authorization === want; if (!ok) bad++; cb(ok, 401); },
     });
     await new Promise((r) => wss.once('listening', r));
-    wss.on('connection', (ws) => { ws.on('message', () => count++); ws.on('error', () => ws.terminate()); });
+    wss.on('connection', (ws) => { ws.on('message', () => { count++; lastAt = process.hrtime.bigint(); }); ws.on('error', () => ws.terminate()); });
     endpoint = `127.0.0.1:${wss.address().port}`;
     rejected = () => bad;
     close = () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); });
@@ -96,14 +84,25 @@ if (process.argv[2] === '--child') {
   };
   process.on('message', async (m) => {
     if (m === 'stats') {
+      // The clients are done; the relay may still be flushing its last batch. Wait for every report (or
+      // ten seconds without one), then drain the relay.
+      for (let idle = 0; count < expected && idle < 1000; idle++) {
+        const before = count;
+        await new Promise((r) => setTimeout(r, 10));
+        if (count !== before) idle = 0;
+      }
       const cpu = process.cpuUsage(cpu0);
-      process.send({ count, stored: stored(), malformed, rejected: rejected(), rss: peakRss(), expected, cpu: (cpu.user + cpu.system) / 1e6 });
+      const relay = await relayStats();
+      process.send({
+        count, stored: stored(), malformed, rejected: rejected(), rss: peakRss(), expected, cpu: (cpu.user + cpu.system) / 1e6,
+        lastAt: String(lastAt), badStored: has('bad0-0'), relay: relay === null ? null : relay.ok ? relay.value : { error: relay.error },
+      });
       await close();
       process.exit(0);
     }
   });
   const cpu0 = process.cpuUsage();
-  process.send({ endpoint, secret });
+  process.send({ endpoint: relaySocket ?? endpoint, secret });
   await new Promise(() => {});
 }
 
@@ -201,7 +200,7 @@ const CLIENT_C = String.raw`
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-static const char *host, *secret, *pre, *post;
+static const char *host, *secret, *pre, *post, *tag;
 static int port, total, threads;
 static long failures;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -220,23 +219,23 @@ static int frame(int fd, int op, const char *d, size_t n) {
   for (size_t i = 0; i < n; i++) b[k + i] = (char)(d[i] ^ m[i & 3]);
   int rc = put(fd, b, k + n); free(b); return rc;
 }
-static int one_unix(int t, int i) {
+/* What a shim does with a relay (relay_send in shims/relay.c): connect, the secret and the report on one
+ * line each, close; no answer is awaited. */
+static int one_relay(int t, int i) {
   int fd = socket(AF_UNIX, SOCK_STREAM, 0); if (fd < 0) return -1;
   struct sockaddr_un su = {0}; su.sun_family = AF_UNIX; strncpy(su.sun_path, host, sizeof su.sun_path - 1);
   if (connect(fd, (struct sockaddr *)&su, sizeof su) != 0) { close(fd); return -1; }
   size_t ls = strlen(secret), lp = strlen(pre), lq = strlen(post);
-  char *msg = malloc(ls + 1 + lp + lq + 32);
+  char *msg = malloc(ls + 1 + lp + lq + 40);
   memcpy(msg, secret, ls); msg[ls] = '\n';
-  memcpy(msg + ls + 1, pre, lp); int lr = sprintf(msg + ls + 1 + lp, "t%d-%d", t, i); memcpy(msg + ls + 1 + lp + lr, post, lq);
-  int rc = put(fd, msg, ls + 1 + lp + (size_t)lr + lq);
+  memcpy(msg + ls + 1, pre, lp); int lr = sprintf(msg + ls + 1 + lp, "%s%d-%d", tag, t, i); memcpy(msg + ls + 1 + lp + lr, post, lq);
+  msg[ls + 1 + lp + (size_t)lr + lq] = '\n';
+  int rc = put(fd, msg, ls + 1 + lp + (size_t)lr + lq + 1);
   free(msg);
-  shutdown(fd, SHUT_WR);
-  /* The server ends the stream once the report is taken; a refused one is reset instead. */
-  char sink[64]; ssize_t r; size_t got = 0; while ((r = read(fd, sink, sizeof sink)) > 0) got += (size_t)r;
-  close(fd); return rc || got == 0 ? -1 : 0;
+  close(fd); return rc;
 }
 static int one(int t, int i) {
-  if (host[0] == '/') return one_unix(t, i);
+  if (host[0] == '/') return one_relay(t, i);
   int fd = socket(AF_INET, SOCK_STREAM, 0); if (fd < 0) return -1;
   int on = 1; setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   struct sockaddr_in sa = {0}; sa.sin_family = AF_INET; sa.sin_port = htons((unsigned short)port);
@@ -251,8 +250,8 @@ static int one(int t, int i) {
   resp[got] = 0;
   if (strncmp(resp, "HTTP/1.1 101", 12) != 0) { close(fd); return -1; }
   size_t lp = strlen(pre), lq = strlen(post);
-  char *msg = malloc(lp + lq + 32);
-  memcpy(msg, pre, lp); int lr = sprintf(msg + lp, "t%d-%d", t, i); memcpy(msg + lp + lr, post, lq);
+  char *msg = malloc(lp + lq + 40);
+  memcpy(msg, pre, lp); int lr = sprintf(msg + lp, "%s%d-%d", tag, t, i); memcpy(msg + lp + lr, post, lq);
   static const char bye[2] = {0x03, (char)0xE8};
   int rc = frame(fd, 1, msg, lp + (size_t)lr + lq) || frame(fd, 8, bye, 2) ? -1 : 0;
   free(msg);
@@ -271,17 +270,18 @@ static char *slurp(const char *p) {
   fseek(f, 0, SEEK_END); long n = ftell(f); rewind(f);
   char *b = malloc((size_t)n + 1); if (fread(b, 1, (size_t)n, f) != (size_t)n) exit(2); b[n] = 0; fclose(f); return b;
 }
-/* client HOST PORT SECRET TOTAL THREADS PREFIX_FILE SUFFIX_FILE: prints "seconds failures" */
+/* client HOST|SOCKET PORT SECRET TOTAL THREADS PREFIX_FILE SUFFIX_FILE TAG: prints "start_ns seconds failures"
+ * (start on CLOCK_MONOTONIC, the clock of Node's process.hrtime) */
 int main(int argc, char **argv) {
-  if (argc != 8) return 2;
+  if (argc != 9) return 2;
   host = argv[1]; port = atoi(argv[2]); secret = argv[3]; total = atoi(argv[4]); threads = atoi(argv[5]);
-  pre = slurp(argv[6]); post = slurp(argv[7]);
+  pre = slurp(argv[6]); post = slurp(argv[7]); tag = argv[8];
   pthread_t *ts = calloc((size_t)threads, sizeof *ts);
   struct timespec a, b; clock_gettime(CLOCK_MONOTONIC, &a);
   for (int t = 0; t < threads; t++) pthread_create(&ts[t], NULL, run, (void *)(long)t);
   for (int t = 0; t < threads; t++) pthread_join(ts[t], NULL);
   clock_gettime(CLOCK_MONOTONIC, &b);
-  printf("%.6f %ld\n", (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9, failures);
+  printf("%lld %.6f %ld\n", (long long)a.tv_sec * 1000000000LL + a.tv_nsec, (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9, failures);
   return 0;
 }
 `;
@@ -424,6 +424,8 @@ if (scanInput) try {
 const collectorRows = [];
 if (doCollector) {
   const client = cc('ws-client', CLIENT_C);
+  const { generateShims, REPORT_RELAY } = await import(pathToFileURL(join(ROOT, 'dist', 'shim', 'generate.js')).href);
+  const relayBinary = join((await generateShims({ dir: join(work, 'relay-shims') })).dir, REPORT_RELAY);
   // A realistic compile report (about the size a shim sends for a TU with ~40 headers).
   const deps = Array.from({ length: 40 }, (_, i) => `/src/synth/libs/mod${String(i % 20).padStart(3, '0')}/include/h${i}.h`);
   const args = ['-DNDEBUG', '-I/src/synth/include', '-I/src/synth/libs/mod007/include', '-O2', '-std=c99', '-MD', '-MT', 'x.o', '-MF', 'x.o.d', '-o', 'x.o', '-c', '/src/synth/libs/mod007/src/f001.c'];
@@ -439,25 +441,29 @@ if (doCollector) {
   const bytes = JSON.stringify(template).length;
 
   const once = async (kind) => {
-    const child = fork(SELF, ['--child', kind, String(reports)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(SELF, ['--child', kind, String(reports), relayBinary], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const first = await new Promise((res, rej) => { child.once('message', res); child.once('exit', (c) => rej(new Error(`${kind} child exited ${c}`))); });
     const [host, port] = first.endpoint.startsWith('/') ? [first.endpoint, '0'] : first.endpoint.split(':');
-    const r = spawnSync(client, [host, port, first.secret, String(reports), String(clients), join(work, 'pre'), join(work, 'post')], { encoding: 'utf8' });
+    const r = spawnSync(client, [host, port, first.secret, String(reports), String(clients), join(work, 'pre'), join(work, 'post'), 't'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ws-client failed: ${r.stderr}`);
-    const [secs, failures] = r.stdout.trim().split(' ').map(Number);
-    // A wrong secret must be refused: one connection with a bad token, counted by the server.
-    const bad = spawnSync(client, [host, port, 'not-the-secret', '1', '1', join(work, 'pre'), join(work, 'post')], { encoding: 'utf8' });
+    const [start, clientSecs, failures] = r.stdout.trim().split(' ');
+    // A wrong secret must be refused: one connection with a bad token, whose report must not be stored.
+    const bad = spawnSync(client, [host, port, 'not-the-secret', '1', '1', join(work, 'pre'), join(work, 'post'), 'bad'], { encoding: 'utf8' });
     child.send('stats');
     const stats = await new Promise((res) => child.on('message', (m) => { if (m && typeof m === 'object' && 'rss' in m) res(m); }));
-    return { kind, secs, failures, badRefused: bad.stdout.trim().endsWith(' 1'), ...stats };
+    // from the clients' start to the last report's arrival (the same monotonic clock in both processes)
+    const secs = Math.max(Number(clientSecs), Number(BigInt(stats.lastAt) - BigInt(start)) / 1e9);
+    const refusedCount = kind === 'relay' ? (stats.relay?.refused ?? 0) : stats.rejected;
+    return { kind, secs, clientSecs: Number(clientSecs), failures: Number(failures), badRefused: !stats.badStored && refusedCount >= 1, ...stats };
   };
   for (let r = 0; r < reps; r++) {
-    const order = r % 2 === 0 ? ['collector', 'bare', 'unix'] : ['unix', 'bare', 'collector'];
+    const order = r % 2 === 0 ? ['relay', 'direct', 'bare'] : ['bare', 'direct', 'relay'];
     const res = {};
     for (const k of order) {
       log(`collector #${r + 1}: ${k}, ${reports} reports, ${clients} concurrent clients`);
       res[k] = await once(k);
-      log(`collector #${r + 1}: ${k} ${(reports / res[k].secs).toFixed(0)} reports/s, got ${res[k].count}, rss ${(res[k].rss / 2 ** 20).toFixed(0)} MiB`);
+      const x = res[k];
+      log(`collector #${r + 1}: ${k} ${(reports / x.secs).toFixed(0)} reports/s (clients done in ${x.clientSecs.toFixed(2)} s, last report at ${x.secs.toFixed(2)} s), got ${x.count}, rss ${(x.rss / 2 ** 20).toFixed(0)} MiB${x.relay ? `, relay ${JSON.stringify(x.relay)}` : ''}`);
     }
     collectorRows.push({ ...res, bytes });
   }
@@ -502,37 +508,36 @@ if (scan) {
 }
 if (scanError) out.push('', `### Header dependency scanning`, '', `**Not measured**: the scan failed (${scanError}).`);
 if (collectorRows.length) {
-  const c = collectorRows.map((r) => r.collector);
-  const b = collectorRows.map((r) => r.bare);
+  const paths = ['relay', 'direct', 'bare'];
+  const col = (k) => collectorRows.map((r) => r[k]);
   const rate = (x) => reports / x.secs;
-  const cr = median(c.map(rate));
-  const br = median(b.map(rate));
-  const lost = Math.max(...c.map((x) => reports - x.stored));
-  const rss = Math.max(...c.map((x) => x.rss));
-  const brss = Math.max(...b.map((x) => x.rss));
-  const refused = c.every((x) => x.badRefused && x.rejected >= 1);
-  out.push('', `### Collector (${reports} reports of ${collectorRows[0].bytes} bytes, ${clients} concurrent clients, one connection per report as the shims do)`, '');
-  out.push('*bare* = a WebSocket server on the same library that checks the secret and only counts messages, fed by the same clients.', '');
-  out.push('| measure | collector | bare server beside it | collector / bare | target |');
-  out.push('|---|---:|---:|---:|---|');
-  out.push(`| reports per second | ${cr.toFixed(0)} | ${br.toFixed(0)} | ${(cr / br).toFixed(2)} | ≥ 5,000/s: ${met(cr >= 5000)} |`);
   const perCpu = (x) => x.count / x.cpu;
-  out.push(`| reports per CPU-second of the server process | ${median(c.map(perCpu)).toFixed(0)} | ${median(b.map(perCpu)).toFixed(0)} | ${(median(c.map(perCpu)) / median(b.map(perCpu))).toFixed(2)} | (capacity with a whole core) |`);
-  out.push(`| reports lost | ${lost} | ${Math.max(...b.map((x) => reports - x.count))} | | none: ${met(lost === 0)} |`);
-  out.push(`| peak RSS (MiB) | ${(rss / 2 ** 20).toFixed(0)} | ${(brss / 2 ** 20).toFixed(0)} | ${(rss / brss).toFixed(2)} | < 1 GiB: ${met(rss < 2 ** 30)} |`);
-  const u = collectorRows.map((r) => r.unix);
-  const ur = median(u.map(rate));
-  out.push(`| client without the secret refused | ${refused ? 'yes' : '**no**'} | | | |`);
-  out.push('', 'What limits it: every shim call opens its own connection, so each report pays a TCP accept, an HTTP');
-  out.push('upgrade and WebSocket framing in the one Node process; on a loaded 2-core machine that process gets a');
-  out.push('fraction of a core. Beside it, the same collector logic (`accept()`) behind a Unix stream socket (secret on the');
-  out.push('first line, report after it, end of stream as the receipt; the same C clients):', '');
-  out.push('| measure | Unix socket | WebSocket collector | Unix / WebSocket |');
-  out.push('|---|---:|---:|---:|');
-  out.push(`| reports per second | ${ur.toFixed(0)} | ${cr.toFixed(0)} | ${(ur / cr).toFixed(2)} |`);
-  out.push(`| reports per CPU-second of the server process | ${median(u.map(perCpu)).toFixed(0)} | ${median(c.map(perCpu)).toFixed(0)} | ${(median(u.map(perCpu)) / median(c.map(perCpu))).toFixed(2)} |`);
-  out.push(`| reports lost | ${Math.max(...u.map((x) => reports - x.stored))} | ${lost} | |`);
-  out.push(`| client without the secret refused | ${u.every((x) => x.badRefused && x.rejected >= 1) ? 'yes' : '**no**'} | ${refused ? 'yes' : '**no**'} | |`);
+  const relayCpu = (x) => x.relay?.cpuSeconds ?? NaN;
+  const perAllCpu = (x) => x.count / (x.cpu + (x.relay ? relayCpu(x) : 0));
+  const m = (k, f) => median(col(k).map(f));
+  const lost = (k) => Math.max(...col(k).map((x) => reports - (k === 'bare' ? x.count : x.stored)));
+  const rss = (k) => Math.max(...col(k).map((x) => x.rss)) / 2 ** 20;
+  const refused = (k) => (col(k).every((x) => x.badRefused) ? 'yes' : '**no**');
+  const ratio = (a, b) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : '');
+  const relayRate = m('relay', rate);
+  out.push('', `### Collector (${reports} reports of ${collectorRows[0].bytes} bytes, ${clients} concurrent clients, one connection per report as the shims make)`, '');
+  out.push('*relay* = what a shim does in a confession now: its report over the build\'s relay (a Unix socket in a private');
+  out.push('directory, secret then report, no answer awaited), batched by the relay onto one WebSocket to the collector.');
+  out.push('*direct* = what a shim does without a relay (and what every shim did before): its own WebSocket to the collector,');
+  out.push('upgrade with the secret, one message, wait for the close. *bare* = the same direct clients against a WebSocket');
+  out.push('server on the same library that checks the secret and only counts messages. A rate is reports over the time');
+  out.push('from the clients\' start to the last report\'s arrival at the server (the relay\'s last batch included).', '');
+  out.push('| measure | relay | direct | bare | relay / direct | relay / bare | target |');
+  out.push('|---|---:|---:|---:|---:|---:|---|');
+  out.push(`| reports per second | ${paths.map((k) => m(k, rate).toFixed(0)).join(' | ')} | ${ratio(relayRate, m('direct', rate))} | ${ratio(relayRate, m('bare', rate))} | ≥ 5,000/s: ${met(relayRate >= 5000)} |`);
+  out.push(`| reports per CPU-second of the server process | ${paths.map((k) => m(k, perCpu).toFixed(0)).join(' | ')} | ${ratio(m('relay', perCpu), m('direct', perCpu))} | ${ratio(m('relay', perCpu), m('bare', perCpu))} | (capacity with a whole core) |`);
+  out.push(`| reports per CPU-second of server and relay together | ${m('relay', perAllCpu).toFixed(0)} | ${m('direct', perCpu).toFixed(0)} | ${m('bare', perCpu).toFixed(0)} | ${ratio(m('relay', perAllCpu), m('direct', perCpu))} | ${ratio(m('relay', perAllCpu), m('bare', perCpu))} | |`);
+  out.push(`| WebSocket messages the server took | ${m('relay', (x) => x.relay?.messages ?? NaN)} | ${reports} | ${reports} | | | |`);
+  out.push(`| reports lost | ${paths.map(lost).join(' | ')} | | | none: ${met(paths.every((k) => lost(k) === 0))} |`);
+  const relayRss = Math.max(...col('relay').map((x) => (x.relay?.maxRssKiB ?? NaN) / 1024));
+  out.push(`| peak RSS of the server process (MiB) | ${paths.map((k) => rss(k).toFixed(0)).join(' | ')} | ${ratio(rss('relay'), rss('direct'))} | ${ratio(rss('relay'), rss('bare'))} | < 1 GiB: ${met(paths.every((k) => rss(k) < 1024))} |`);
+  out.push(`| peak RSS of the relay (MiB) | ${relayRss.toFixed(1)} | | | | | |`);
+  out.push(`| client without the secret refused | ${paths.map(refused).join(' | ')} | | | |`);
 }
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(0);
