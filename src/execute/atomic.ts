@@ -1,7 +1,7 @@
 // Atomic file writes: a temporary file in the same directory, then rename. Readers see the old file
 // or the whole new one, never a part. Temporary names start with `.tmp-<pid>-` so they can be swept.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export const TMP_PREFIX = '.tmp-';
@@ -13,6 +13,21 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   const tmp = tmpName(dir);
   try {
     await writeFile(tmp, data, { mode });
+    await rename(tmp, path);
+  } catch (e: unknown) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Copies a file atomically (the kernel copies the bytes), giving the copy `mode`. */
+export async function copyFileAtomic(from: string, path: string, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = tmpName(dir);
+  try {
+    await copyFile(from, tmp);
+    await chmod(tmp, mode);
     await rename(tmp, path);
   } catch (e: unknown) {
     await rm(tmp, { force: true });

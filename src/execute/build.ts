@@ -2,16 +2,17 @@
 // actions scheduled over the DAG, outputs materialized under --out at their build-tree paths, and
 // <out>/.continuity/build-record.json written last. Nothing is written to --out unless every action succeeded.
 import { randomUUID } from 'node:crypto';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashFile, knownToHold } from '../util/hash-memo.js';
+import { hashFile, knownToHoldSync, rememberOwn } from '../util/hash-memo.js';
 import { eachLimit } from '../util/limit.js';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import type { BuildRecord, BuildRecordAction, BuildRecordOutput } from '../model/build-record.js';
 import { type Result, ok, err } from '../model/result.js';
 import type { ActionsFile, LoweredAction } from '../lower/actions.js';
 import { actionGraph, computeKeys } from '../lower/key.js';
-import { symlinkAtomic, writeFileAtomic } from './atomic.js';
+import { copyFileAtomic, symlinkAtomic, writeFileAtomic } from './atomic.js';
 import { type ActionFailure, cachedOutputs, runAction, type ExecContext } from './executor.js';
 import { schedule } from './scheduler.js';
 import type { SandboxKind } from './sandbox.js';
@@ -166,17 +167,22 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   await eachLimit([...last], LOOKUPS_AT_ONCE, async ([rel, { o, a }]) => {
     const target = join(opts.out, rel);
     outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
-    if (o.symlink) links.push(rel);
+    if (o.symlink) {
+      links.push(rel);
+      const bytes = await opts.store.readVerified(o.sha256);
+      if (bytes) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), target);
+      else lost.push(`store object ${o.sha256} (${o.name}) vanished or was corrupted while materializing`);
+      return;
+    }
     // an output already in place (same bytes, by the hash memo or by hashing it, and the right mode) stays
     const mode = o.executable ? 0o755 : 0o644;
-    if (!o.symlink && (await modeIs(target, mode)) && ((await knownToHold(target, o.sha256)) || (await hashFile(target)) === o.sha256)) return;
-    const bytes = await opts.store.readVerified(o.sha256);
-    if (!bytes) {
+    if (modeIs(target, mode) && (knownToHoldSync(target, o.sha256) || (await hashFile(target)) === o.sha256)) return;
+    if (!(await opts.store.holds(o.sha256))) {
       lost.push(`store object ${o.sha256} (${o.name}) vanished or was corrupted while materializing`);
       return;
     }
-    if (o.symlink) await symlinkAtomic(Buffer.from(bytes).toString('utf8'), target);
-    else await writeFileAtomic(target, bytes, mode);
+    await copyFileAtomic(opts.store.objectPath(o.sha256), target, mode);
+    await rememberOwn(target, o.sha256);
   });
   if (lost.length > 0) return err(lost.sort()[0] as string);
   links.sort();
@@ -213,13 +219,9 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
 
 const LOOKUPS_AT_ONCE = 32;
 
-async function modeIs(path: string, mode: number): Promise<boolean> {
-  try {
-    const st = await lstat(path);
-    return st.isFile() && (st.mode & 0o777) === mode;
-  } catch {
-    return false;
-  }
+function modeIs(path: string, mode: number): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  return st !== undefined && st.isFile() && (st.mode & 0o777) === mode;
 }
 
 function outputHash(outs: CachedOutput[] | undefined, name: string): Sha256 {

@@ -1,8 +1,9 @@
 // One action: served from the action cache when its key is there and every output object still
 // verifies; otherwise staged (declared inputs only), run in the sandbox, and its outputs stored.
-import { chmod, lstat, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmodSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { readIfHolds } from '../util/hash-memo.js';
+import { knownToHoldSync, readIfHolds } from '../util/hash-memo.js';
 import { eachLimit } from '../util/limit.js';
 import { type ActionKey, type Sha256, actionKeyOf } from '../model/hash.js';
 import type { LoweredAction } from '../lower/actions.js';
@@ -92,64 +93,113 @@ const STAGE_AT_ONCE = 16;
 
 const fail = (reason: ActionFailureReason, message: string, stderr = ''): ActionOutcome => ({ ok: false, failure: { reason, message, stderr } });
 
+const under = (p: string, dir: string): boolean => p === dir || p.startsWith(`${dir}/`);
+
+/**
+ * How declared inputs reach the action. `bind`: each file is mounted read-only where the action reads it
+ * (a source while the hash memo vouches for it, a store object once verified), so nothing is copied, and
+ * only the build tree is a host directory (outputs elsewhere give the whole tree). `copy`: each file is
+ * copied into the stage after its bytes are checked against its hash. bubblewrap binds; `unshare` (each
+ * mount a process of its own) and unsandboxed runs copy. An input the action also writes is always copied.
+ */
+export type Staging = 'bind' | 'copy';
+export const stagingOf = (kind: SandboxKind): Staging => (kind === 'bwrap' ? 'bind' : 'copy');
+
+const isExecutableFile = (p: string): boolean => {
+  try {
+    return (statSync(p).mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+};
+
 export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<ActionOutcome> {
   const key = cacheKeyOf(a, ctx.sandbox);
   const hit = await cached(key, ctx.store);
   if (hit) return { ok: true, cached: true, outputs: hit };
 
+  const staging = stagingOf(ctx.sandbox);
+  const writable = staging === 'bind' && a.outputs.every((o) => under(o.path, SANDBOX_BUILD)) ? SANDBOX_BUILD : SANDBOX_ROOT;
   const work = await ctx.store.workDir();
   try {
-    const stage = join(work, 'root');
-    const binds: { host: string; path: string }[] = [];
+    // Metadata calls here are synchronous: each takes microseconds on a local disk, far less than a
+    // round trip through the thread pool, and an action makes dozens of them.
+    const root = join(work, 'root'); // the host side of /continuity
+    const hostOf = (p: string): string => join(root, p.slice(SANDBOX_ROOT.length));
+    const dirs: string[] = [];
     for (const dir of [SANDBOX_SRC, SANDBOX_BUILD, a.cwd, ...a.outputs.map((o) => dirname(o.path))]) {
-      if (dir.startsWith(`${SANDBOX_ROOT}/`) || dir === SANDBOX_ROOT) await mkdir(join(stage, dir.slice(SANDBOX_ROOT.length)), { recursive: true });
+      if (!under(dir, SANDBOX_ROOT)) continue;
+      if (under(dir, writable)) mkdirSync(hostOf(dir), { recursive: true });
+      else dirs.push(dir);
     }
-    // inputs are staged (copied, each checked against its hash) many at a time
-    let staging: ActionOutcome | null = null;
-    await eachLimit([...a.inputs.entries()], STAGE_AT_ONCE, async ([n, i]) => {
-      if (staging) return;
-      let bytes: Uint8Array | null;
-      let mode = 0o644;
-      if (i.kind === 'source') {
-        bytes = await readIfHolds(i.host, i.sha256);
-        if (!bytes) {
-          staging = fail('input-changed', `${i.host} changed or vanished since the graph was lowered`);
-          return;
-        }
-        mode = ((await lstat(i.host)).mode & 0o111) !== 0 ? 0o755 : 0o644;
-      } else {
-        const out = ctx.done.get(i.producer)?.find((o) => o.name === i.output);
-        if (!out) {
-          staging = fail('input-lost', `output ${i.output} of ${i.producer} is not available`);
-          return;
-        }
-        bytes = await ctx.store.readVerified(out.sha256);
-        if (!bytes) {
-          staging = fail('input-lost', `store object of ${i.output} is missing or corrupted`);
-          return;
-        }
-        if (out.executable) mode = 0o755;
-        if (out.symlink && i.path.startsWith(`${SANDBOX_ROOT}/`)) {
-          const link = join(stage, i.path.slice(SANDBOX_ROOT.length));
-          await mkdir(dirname(link), { recursive: true });
-          await symlink(Buffer.from(bytes).toString('utf8'), link);
-          return;
-        }
-      }
+    const binds: { host: string; path: string }[] = [];
+    const links: { path: string; target: string }[] = [];
+    const bound: { host: string; sha256: Sha256 }[] = []; // sources seen through a mount: checked again afterwards
+    const rewritten = new Set(a.outputs.map((o) => o.path));
+    /** a copy of an input: in the stage when it lies there, else a private file mounted read-only */
+    const place = async (n: number, path: string, bytes: Uint8Array, mode: number): Promise<void> => {
       let target: string;
-      if (i.path.startsWith(`${SANDBOX_ROOT}/`)) target = join(stage, i.path.slice(SANDBOX_ROOT.length));
+      if (under(path, writable)) target = hostOf(path);
       else {
         target = join(work, 'ext', String(n));
-        binds.push({ host: target, path: i.path });
+        binds.push({ host: target, path });
       }
-      await mkdir(dirname(target), { recursive: true });
+      mkdirSync(dirname(target), { recursive: true });
       await writeFile(target, bytes, { mode });
-      await chmod(target, mode);
+      chmodSync(target, mode);
+    };
+    let staged: ActionOutcome | null = null;
+    await eachLimit([...a.inputs.entries()], STAGE_AT_ONCE, async ([n, i]) => {
+      if (staged) return;
+      const bindable = staging === 'bind' && !rewritten.has(i.path);
+      if (i.kind === 'source') {
+        if (bindable && knownToHoldSync(i.host, i.sha256)) {
+          binds.push({ host: i.host, path: i.path });
+          bound.push(i);
+          return;
+        }
+        const bytes = await readIfHolds(i.host, i.sha256);
+        if (!bytes) {
+          staged = fail('input-changed', `${i.host} changed or vanished since the graph was lowered`);
+          return;
+        }
+        await place(n, i.path, bytes, (lstatSync(i.host).mode & 0o111) !== 0 ? 0o755 : 0o644);
+        return;
+      }
+      const out = ctx.done.get(i.producer)?.find((o) => o.name === i.output);
+      if (!out) {
+        staged = fail('input-lost', `output ${i.output} of ${i.producer} is not available`);
+        return;
+      }
+      const object = ctx.store.objectPath(out.sha256);
+      if (bindable && !out.symlink && (await ctx.store.holds(out.sha256)) && (!out.executable || isExecutableFile(object))) {
+        binds.push({ host: object, path: i.path });
+        return;
+      }
+      const bytes = await ctx.store.readVerified(out.sha256);
+      if (!bytes) {
+        staged = fail('input-lost', `store object of ${i.output} is missing or corrupted`);
+        return;
+      }
+      if (out.symlink && under(i.path, SANDBOX_ROOT)) {
+        const target = Buffer.from(bytes).toString('utf8');
+        if (under(i.path, writable)) {
+          mkdirSync(dirname(hostOf(i.path)), { recursive: true });
+          symlinkSync(target, hostOf(i.path));
+        } else links.push({ path: i.path, target });
+        return;
+      }
+      await place(n, i.path, bytes, out.executable ? 0o755 : 0o644);
     });
-    if (staging) return staging;
-    binds.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+    if (staged) return staged;
+    const byPath = (x: { path: string }, y: { path: string }): number => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
+    binds.sort(byPath);
+    links.sort(byPath);
     const env = Object.fromEntries(a.action.env);
-    const r = await runSandboxed(ctx.sandbox, { stage, cwd: a.cwd, command: a.action.command, env, closure: a.closure, binds }, join(work, 'newroot'));
+    const spec = { stage: hostOf(writable), writable, dirs, cwd: a.cwd, command: a.action.command, env, closure: a.closure, binds, links };
+    const r = await runSandboxed(ctx.sandbox, spec, join(work, 'newroot'));
+    const moved = bound.find((i) => !knownToHoldSync(i.host, i.sha256));
+    if (moved) return fail('input-changed', `${moved.host} changed while the action ran`, r.stderr);
     if (r.code !== 0) {
       const missing = missingPathFrom(r.stderr);
       if (missing) {
@@ -162,21 +212,32 @@ export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<Act
       return fail('exit', `exited with status ${r.code}`, r.stderr);
     }
     const outputs: CachedOutput[] = [];
+    const stored = new Map<string, CachedOutput>();
     for (const o of a.outputs) {
-      const host = o.path.startsWith(`${SANDBOX_ROOT}/`) ? join(stage, o.path.slice(SANDBOX_ROOT.length)) : null;
-      const st = host ? await lstat(host).catch(() => null) : null;
-      if (host && st?.isSymbolicLink()) {
-        const h: Sha256 = await ctx.store.putBytes(Buffer.from(await readlink(host), 'utf8'));
-        outputs.push({ name: o.name, sha256: h, executable: false, symlink: true });
+      const host = o.path.startsWith(`${SANDBOX_ROOT}/`) ? hostOf(o.path) : null;
+      const again = host ? stored.get(host) : undefined;
+      if (again) {
+        outputs.push({ ...again, name: o.name });
         continue;
       }
-      if (!host || !st?.isFile()) return fail('missing-output', `did not write its declared output ${o.path}`, r.stderr);
-      const h: Sha256 = await ctx.store.putBytes(await readFile(host));
-      outputs.push({ name: o.name, sha256: h, executable: (st.mode & 0o111) !== 0 });
+      const st = host ? lstatSync(host, { throwIfNoEntry: false }) : undefined;
+      if (host && st?.isSymbolicLink()) {
+        const h: Sha256 = await ctx.store.putBytes(Buffer.from(readlinkSync(host), 'utf8'));
+        outputs.push({ name: o.name, sha256: h, executable: false, symlink: true });
+      } else if (host && st?.isFile()) {
+        // the sandbox is gone (its pid namespace with it), so nothing writes the file any more: it moves into the store
+        const executable = (st.mode & 0o111) !== 0;
+        outputs.push({ name: o.name, sha256: await ctx.store.ingest(host, executable), executable });
+      } else return fail('missing-output', `did not write its declared output ${o.path}`, r.stderr);
+      if (host) stored.set(host, outputs[outputs.length - 1] as CachedOutput);
     }
     await ctx.store.putAction({ version: 1, key, outputs });
     return { ok: true, cached: false, outputs };
   } finally {
-    await rm(work, { recursive: true, force: true }).catch(() => undefined);
+    try {
+      rmSync(work, { recursive: true, force: true });
+    } catch {
+      // swept by the next Store.open
+    }
   }
 }

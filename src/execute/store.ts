@@ -4,10 +4,10 @@
 // so the action that made it runs again. Stale temporaries of dead builds are swept.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, chmod, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { cacheHome } from '../util/dirs.js';
-import { knownToHold, readIfHolds } from '../util/hash-memo.js';
+import { knownToHold, readIfHolds, rememberOwn } from '../util/hash-memo.js';
 import { type ActionKey, type Sha256, parseSha256, sha256Hex } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
 import { TMP_PREFIX, pidAlive, tmpOwner, writeFileAtomic } from './atomic.js';
@@ -85,11 +85,35 @@ export class Store {
     return join(this.root, 'actions', k.slice(0, 2), `${k}.json`);
   }
 
+  private present(p: string, size: number): Promise<boolean> {
+    return stat(p).then((s) => s.size === size, () => false);
+  }
+
   async putBytes(bytes: Uint8Array): Promise<Sha256> {
     const h = sha256Hex(bytes);
     const p = this.objectPath(h);
-    const present = await stat(p).then((s) => s.size === bytes.length, () => false);
-    if (!present) await writeFileAtomic(p, bytes, 0o444);
+    if (!(await this.present(p, bytes.length))) {
+      await writeFileAtomic(p, bytes, 0o444);
+      await rememberOwn(p, h);
+    }
+    return h;
+  }
+
+  /**
+   * Moves a finished file (an action's output, in a work directory of this store, so on its filesystem)
+   * into the store: hashed, made read-only (and executable when `executable`), renamed into place.
+   * Nothing may write to the file any more. When the object is there already the file is left alone.
+   */
+  async ingest(path: string, executable: boolean): Promise<Sha256> {
+    const bytes = await readFile(path);
+    const h = sha256Hex(bytes);
+    const p = this.objectPath(h);
+    if (!(await this.present(p, bytes.length))) {
+      await mkdir(dirname(p), { recursive: true });
+      await chmod(path, executable ? 0o555 : 0o444);
+      await rename(path, p);
+      await rememberOwn(p, h);
+    }
     return h;
   }
 

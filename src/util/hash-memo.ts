@@ -5,6 +5,7 @@
 // <store>/hash-memo.json), across runs. A file changed in the second before it was hashed is not
 // remembered: a later write in the same clock tick would not change its stamp. Files this program writes
 // itself (store objects, materialized outputs) are remembered at once.
+import { statSync, type BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import { writeFileAtomic } from './fs.js';
@@ -34,15 +35,28 @@ interface Stamp {
   fresh: boolean;
 }
 
+function stampFrom(st: BigIntStats): Stamp | null {
+  if (!st.isFile()) return null;
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return {
+    stamp: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
+    fresh: now - st.mtimeNs < FRESH_NS || now - st.ctimeNs < FRESH_NS,
+  };
+}
+
 async function stampOf(path: string): Promise<Stamp | null> {
   try {
-    const st = await stat(path, { bigint: true });
-    if (!st.isFile()) return null;
-    const now = BigInt(Date.now()) * 1_000_000n;
-    return {
-      stamp: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
-      fresh: now - st.mtimeNs < FRESH_NS || now - st.ctimeNs < FRESH_NS,
-    };
+    return stampFrom(await stat(path, { bigint: true }));
+  } catch {
+    return null;
+  }
+}
+
+/** The same, without a trip through the thread pool: for hot paths that check many files whose
+ *  metadata is in the kernel's cache (a stat is microseconds; a promise round trip is tens of them). */
+function stampOfSync(path: string): Stamp | null {
+  try {
+    return stampFrom(statSync(path, { bigint: true }));
   } catch {
     return null;
   }
@@ -112,6 +126,22 @@ export async function knownToHold(path: string, h: Sha256): Promise<boolean> {
   const e = files.get(path);
   if (!e || e.sha256 !== h) return false;
   return (await stampOf(path))?.stamp === e.stamp;
+}
+
+/** knownToHold without the thread pool (see stampOfSync). */
+export function knownToHoldSync(path: string, h: Sha256): boolean {
+  const e = files.get(path);
+  if (!e || e.sha256 !== h) return false;
+  return stampOfSync(path)?.stamp === e.stamp;
+}
+
+/**
+ * Remembers a file this program has just written with bytes hashing to `sha256` (a store object, a
+ * materialized output): at once, fresh or not, since the bytes are known without reading them back.
+ */
+export async function rememberOwn(path: string, sha256: Sha256): Promise<void> {
+  const s = await stampOf(path);
+  if (s) remember(path, s.stamp, sha256);
 }
 
 /** The file's bytes when they hash to `h` (the hash skipped when the memo vouches for them); else null. */

@@ -1,0 +1,83 @@
+// How inputs reach an action: mounted read-only (bubblewrap) or copied (unshare, unsandboxed). Either way
+// the action sees exactly the bytes its key was computed from, cannot change a source or a store object,
+// and can run a program an earlier action built.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { customRig } from '../fixtures/graphs/rig.js';
+import { build, sandboxKind } from './harness.js';
+import { stagingOf } from '../../src/execute/executor.js';
+import { sha256Hex } from '../../src/model/hash.js';
+import type { SandboxKind } from '../../src/execute/sandbox.js';
+
+const kinds: SandboxKind[] = [...new Set<SandboxKind>([sandboxKind(), sandboxKind('unshare'), 'none'])];
+// the hash memo vouches only for files older than a second; sources that old are mounted, not copied
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1100));
+
+function storeObjectsIntact(store: string): boolean {
+  const dir = join(store, 'objects');
+  for (const shard of readdirSync(dir)) {
+    for (const name of readdirSync(join(dir, shard))) {
+      if (sha256Hex(readFileSync(join(dir, shard, name))) !== name) return false;
+    }
+  }
+  return true;
+}
+
+describe.each(kinds)('staging inputs (%s)', (kind) => {
+  const staging = stagingOf(kind);
+
+  it('an action cannot change a source or a store object it reads', async () => {
+    const rig = customRig({ 'a.txt': 'original\n' }, [
+      { sh: 'cp @SRCDIR@/a.txt @BUILDDIR@/gen.txt', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/gen.txt'] },
+      {
+        sh: '(echo changed > @SRCDIR@/a.txt; echo changed > @BUILDDIR@/gen.txt) 2>/dev/null; cat @SRCDIR@/a.txt @BUILDDIR@/gen.txt > @BUILDDIR@/seen.txt',
+        inputs: ['@SRCDIR@/a.txt', '@BUILDDIR@/gen.txt'],
+        outputs: ['@BUILDDIR@/seen.txt'],
+      },
+    ]);
+    await settle();
+    const store = join(rig.root, 'store');
+    const s = await build(rig.graphPath, store, join(rig.root, 'out'), { sandbox: kind, jobs: 1 });
+    expect([s.executed, s.failed]).toEqual([2, 0]);
+    expect(readFileSync(join(rig.srcdir, 'a.txt'), 'utf8')).toBe('original\n');
+    expect(readFileSync(join(rig.root, 'out', 'gen.txt'), 'utf8')).toBe('original\n');
+    expect(storeObjectsIntact(store)).toBe(true);
+    // mounted inputs are read-only; copies may be scribbled on, but they are the action's own
+    const seen = readFileSync(join(rig.root, 'out', 'seen.txt'), 'utf8');
+    expect(seen).toBe(staging === 'bind' ? 'original\noriginal\n' : 'changed\nchanged\n');
+  });
+
+  it('a source edited while its action runs is never cached under the old bytes\' key', async () => {
+    const rig = customRig({ 'a.txt': 'before\n' }, [
+      { sh: 'sleep 1.5; cat @SRCDIR@/a.txt > @BUILDDIR@/out.txt', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/out.txt'] },
+    ]);
+    await settle();
+    const edit = setTimeout(() => writeFileSync(join(rig.srcdir, 'a.txt'), 'after!\n'), 700);
+    const s = await build(rig.graphPath, join(rig.root, 'store'), join(rig.root, 'out'), { sandbox: kind });
+    clearTimeout(edit);
+    if (staging === 'bind') {
+      // the action read the file through its mount: the edit is seen, and the result is refused
+      expect(s.failures.map((f) => f.failure.reason)).toEqual(['input-changed']);
+      expect(s.failures[0]?.failure.message).toBe(`${join(rig.srcdir, 'a.txt')} changed while the action ran`);
+    } else {
+      // the action read a copy checked against the hash its key was computed from
+      expect(s.failed).toBe(0);
+      expect(readFileSync(join(rig.root, 'out', 'out.txt'), 'utf8')).toBe('before\n');
+    }
+    // the next build sees the new bytes
+    const again = await build(rig.graphPath, join(rig.root, 'store'), join(rig.root, 'out2'), { sandbox: kind });
+    expect([again.executed, again.failed]).toEqual([1, 0]);
+    expect(readFileSync(join(rig.root, 'out2', 'out.txt'), 'utf8')).toBe('after!\n');
+  });
+
+  it('a program built by one action runs in the next', async () => {
+    const rig = customRig({}, [
+      { sh: "printf '#!/bin/sh\\necho built tool ran\\n' > @BUILDDIR@/tool && chmod +x @BUILDDIR@/tool", outputs: ['@BUILDDIR@/tool'] },
+      { sh: '@BUILDDIR@/tool > @BUILDDIR@/ran.txt', inputs: ['@BUILDDIR@/tool'], outputs: ['@BUILDDIR@/ran.txt'] },
+    ]);
+    const s = await build(rig.graphPath, join(rig.root, 'store'), join(rig.root, 'out'), { sandbox: kind });
+    expect([s.executed, s.failed]).toEqual([2, 0]);
+    expect(readFileSync(join(rig.root, 'out', 'ran.txt'), 'utf8')).toBe('built tool ran\n');
+  });
+});
