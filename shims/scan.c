@@ -1,0 +1,720 @@
+/* Header scanner: the translation unit. Reads the source and every header it includes the way gcc's
+ * preprocessor does — the same search (the includer's directory, -iquote, -I, system directories,
+ * #include_next), the same conditionals, the same implicit and command-line includes — and lists the
+ * files in gcc's order and spelling. Text lines are stepped over, never expanded: only directives decide
+ * which files are read. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan-int.h"
+
+jmp_buf sc_bail_jmp;
+char sc_bail_reason[160];
+const scan_request_t *sc_request;
+
+/* ---------------------------------------------------------------- files */
+
+typedef struct file {
+  char *path;          /* as gcc spells it */
+  char *text;
+  size_t len;
+  struct stat st;
+  int dir_idx;         /* -2: no search path (the source, an absolute name); -1: the includer's dir or "./"; else chain index */
+  sym_t *guard;        /* include guard macro, when the whole file is one #ifndef group */
+  int once;            /* #pragma once or #import */
+  int listed;
+  int stacked;
+  int scanned_pragmas; /* _Pragma checked */
+  struct file *next;   /* same hash slot */
+  struct file *all;    /* every file read */
+} file_t;
+
+#define FILE_SLOTS 4096
+static file_t *g_files[FILE_SLOTS];
+static file_t *g_all_files;
+static int g_any_once;
+
+typedef struct {
+  char *name;          /* spelling of the directory: the path of a file in it is name/file */
+  int sysp;
+} dir_t;
+
+static dir_t *g_chain;  /* quote dirs, then bracket dirs */
+static int g_nchain, g_nquote;
+
+typedef struct lookup {
+  int start;
+  char *name;
+  file_t *found;       /* NULL: not found */
+  int idx;
+  struct lookup *next;
+} lookup_t;
+#define LOOKUP_SLOTS 4096
+static lookup_t *g_lookups[LOOKUP_SLOTS];
+
+static char **g_deps;
+static int g_ndeps, g_capdeps;
+static int g_depth;
+
+static void add_dep(const char *path) {
+  while (path[0] == '.' && path[1] == '/') {
+    path += 2;
+    while (*path == '/') path++;
+  }
+  if (g_ndeps == g_capdeps) {
+    int cap = g_capdeps ? g_capdeps * 2 : 128;
+    char **v = sc_alloc(sizeof(char *) * (size_t)cap);
+    if (g_ndeps) memcpy(v, g_deps, sizeof(char *) * (size_t)g_ndeps);
+    g_deps = v;
+    g_capdeps = cap;
+  }
+  g_deps[g_ndeps++] = (char *)path;
+}
+
+static char *join(const char *dir, const char *name) {
+  size_t dl = strlen(dir), nl = strlen(name);
+  char *p = sc_alloc(dl + nl + 2);
+  memcpy(p, dir, dl);
+  if (dl && dir[dl - 1] != '/') p[dl++] = '/';
+  memcpy(p + dl, name, nl + 1);
+  return p;
+}
+
+/* The file at path, read once per scan; NULL when there is none (or it is a directory). */
+static file_t *open_file(const char *path) {
+  uint64_t h = sc_hash(path, strlen(path));
+  file_t **slot = &g_files[h & (FILE_SLOTS - 1)];
+  for (file_t *f = *slot; f; f = f->next)
+    if (strcmp(f->path, path) == 0) return f->text ? f : NULL;
+  file_t *f = sc_alloc(sizeof *f);
+  f->path = sc_strdup(path);
+  f->next = *slot;
+  *slot = f;
+  size_t len = 0;
+  int err = 0;
+  char *text = sc_read_file(path, &len, &err, &f->st);
+  if (!text) {
+    if (err == ENOENT || err == ENOTDIR || err == EISDIR) return NULL;
+    sc_bail("cannot read %s: %s", path, strerror(err));
+  }
+  sc_own(text);
+  sc_check_trigraphs(text, len, path);
+  f->text = sc_clean(text, &len);
+  f->len = len;
+  f->all = g_all_files;
+  g_all_files = f;
+  return f;
+}
+
+/* Looks name up from chain index start on. */
+static file_t *search_from(int start, const char *name, int *idx) {
+  uint64_t h = sc_hash(name, strlen(name)) * 31 + (uint64_t)(start + 7);
+  lookup_t **slot = &g_lookups[h & (LOOKUP_SLOTS - 1)];
+  for (lookup_t *l = *slot; l; l = l->next)
+    if (l->start == start && strcmp(l->name, name) == 0) {
+      *idx = l->idx;
+      return l->found;
+    }
+  file_t *found = NULL;
+  int at = -1;
+  for (int i = start; i < g_nchain && !found; i++) {
+    found = open_file(join(g_chain[i].name, name));
+    if (found) at = i;
+  }
+  lookup_t *l = sc_alloc(sizeof *l);
+  l->start = start;
+  l->name = sc_strdup(name);
+  l->found = found;
+  l->idx = at;
+  l->next = *slot;
+  *slot = l;
+  *idx = at;
+  return found;
+}
+
+enum inc_type { INC_QUOTE, INC_ANGLED, INC_NEXT_QUOTE, INC_NEXT_ANGLED, INC_CMDLINE, INC_DEFAULT };
+
+/* the file being read: where it was found and whether it is a system header (for __has_include) */
+typedef struct {
+  const file_t *file;
+  int dir_idx;
+  int sysp;
+} ctx_t;
+static ctx_t g_ctx;
+
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? sc_strndup(path, (size_t)(slash - path + 1)) : sc_strdup("");
+}
+
+/* Finds an include as gcc does; *dir_idx and *dir_sysp say where it was found. */
+static file_t *find_include(const char *name, enum inc_type type, const ctx_t *cur, int *dir_idx, int *dir_sysp) {
+  *dir_sysp = 0;
+  if (name[0] == '/') {
+    *dir_idx = -2;
+    return open_file(name);
+  }
+  int start;
+  int next = type == INC_NEXT_QUOTE || type == INC_NEXT_ANGLED;
+  if (next && cur->dir_idx != -2) start = cur->dir_idx + 1;
+  else if (type == INC_ANGLED || type == INC_NEXT_ANGLED || type == INC_DEFAULT) start = g_nquote;
+  else {
+    /* "name": the includer's directory first ("./" for -include and -imacros) */
+    const char *d = type == INC_CMDLINE ? "./" : dir_of(cur->file->path);
+    file_t *f = open_file(join(d, name));
+    if (f) {
+      *dir_idx = -1;
+      *dir_sysp = type == INC_CMDLINE ? 0 : cur->sysp;
+      return f;
+    }
+    start = 0;
+  }
+  int idx;
+  file_t *f = search_from(start, name, &idx);
+  if (f) {
+    *dir_idx = idx;
+    *dir_sysp = g_chain[idx].sysp;
+  }
+  return f;
+}
+
+int sc_has_include(const char *name, int angled, int next) {
+  int idx, sysp;
+  enum inc_type t = next ? (angled ? INC_NEXT_ANGLED : INC_NEXT_QUOTE) : (angled ? INC_ANGLED : INC_QUOTE);
+  return find_include(name, t, &g_ctx, &idx, &sysp) != NULL;
+}
+
+int sc_include_level(void) { return g_depth - 1; }
+
+/* ---------------------------------------------------------------- directives */
+
+typedef struct {
+  int active;          /* this group's lines are read */
+  int taken;           /* some branch of the group was taken */
+  int seen_else;
+  int parent_active;
+} cond_t;
+
+static int g_user_only, g_missing_ok;
+
+static void process_file(file_t *f, int sysp, int is_main, int dir_idx);
+
+static int tok_is(const tok_t *t, const char *s) {
+  size_t n = strlen(s);
+  return t->len == n && memcmp(t->p, s, n) == 0;
+}
+
+/* `#include` operand: a header name as written, or tokens that expand to one. */
+static char *include_name(const char **pp, const char *end, int *angled) {
+  const char *p = *pp;
+  sc_skip_ws(&p, end);
+  if (p < end && (*p == '"' || *p == '<')) {
+    char close = *p == '"' ? '"' : '>';
+    const char *q = p + 1;
+    while (q < end && *q != close && *q != '\n') q++;
+    if (q < end && *q == close) {
+      *angled = close == '>';
+      if (q == p + 1) sc_bail("empty file name in #include");
+      *pp = q + 1;
+      return sc_strndup(p + 1, (size_t)(q - p - 1));
+    }
+    if (close == '"') sc_bail("missing terminating \" in #include");
+  }
+  /* computed: macro-expanded, then a string or <...> */
+  tokv_t line = {0}, out = {0};
+  line.scratch = 1;
+  sc_lex_line(&p, end, &line);
+  *pp = p;
+  sc_expand(&line, &out, X_INCLUDE);
+  if (out.n == 0) sc_bail("#include expects a file name");
+  const tok_t *t = &out.v[0];
+  if (t->type == T_STRING && t->p[0] == '"') {
+    *angled = 0;
+    if (t->len <= 2) sc_bail("empty file name in #include");
+    return sc_strndup(t->p + 1, t->len - 2);
+  }
+  if (t->type == T_PUNCT && t->punct == P_LT) {
+    int k = 1;
+    while (k < out.n && !(out.v[k].type == T_PUNCT && out.v[k].punct == P_GT)) k++;
+    if (k >= out.n) sc_bail("missing '>' in a computed #include");
+    *angled = 1;
+    sc_buf_t b = {0};
+    for (int i = 1; i < k; i++) {
+      if (out.v[i].flags & F_WS) sc_buf_putc(&b, ' ');
+      sc_buf_put(&b, out.v[i].p, out.v[i].len);
+    }
+    if (!b.p) sc_bail("empty file name in #include");
+    char *s = sc_strdup(b.p);
+    free(b.p);
+    return s;
+  }
+  sc_bail("#include expects \"FILE\" or <FILE>");
+}
+
+static void do_include(enum inc_type type, const char *name, int import) {
+  int idx, dsysp;
+  file_t *f = find_include(name, type, &g_ctx, &idx, &dsysp);
+  if (!f) {
+    if (g_missing_ok) return;
+    sc_bail("%s: no such header (the real preprocessor reports it)", name);
+  }
+  if (g_depth >= 200) sc_bail("#include nested too deeply");
+  int sysp = type == INC_CMDLINE || type == INC_DEFAULT ? dsysp : (g_ctx.sysp > dsysp ? g_ctx.sysp : dsysp);
+  if (import) {
+    f->once = 1;
+    g_any_once = 1;
+    if (f->stacked) return;
+  }
+  if (f->once) return;
+  if (f->guard && f->guard->macro) return;
+  if (g_any_once) {
+    for (file_t *o = g_all_files; o; o = o->all) {
+      if (o == f || !o->once) continue;
+      if (o->st.st_mtime == f->st.st_mtime && o->st.st_size == f->st.st_size && o->st.st_size >= 0 &&
+          memcmp(o->text, f->text, o->len < f->len ? o->len : f->len) == 0 && o->len == f->len)
+        return; /* the same file under another name */
+    }
+  }
+  process_file(f, sysp, 0, idx);
+}
+
+/* #pragma: the ones that change what is read or how it is listed */
+static void do_pragma(file_t *f, int is_main, const char *p, const char *end) {
+  tokv_t line = {0};
+  line.scratch = 1;
+  sc_lex_line(&p, end, &line);
+  if (line.n == 0) return;
+  const tok_t *a = &line.v[0];
+  if (tok_is(a, "once")) {
+    if (!is_main) { f->once = 1; g_any_once = 1; }
+    return;
+  }
+  if (tok_is(a, "push_macro") || tok_is(a, "pop_macro")) {
+    if (line.n != 4 || !(line.v[1].type == T_PUNCT && line.v[1].punct == P_LPAREN) || line.v[2].type != T_STRING ||
+        line.v[2].p[0] != '"' || !(line.v[3].type == T_PUNCT && line.v[3].punct == P_RPAREN))
+      sc_bail("#pragma %.*s with an unexpected operand", (int)a->len, a->p);
+    sym_t *s = sc_intern(line.v[2].p + 1, line.v[2].len - 2);
+    if (tok_is(a, "push_macro")) {
+      pushed_t *pm = sc_alloc(sizeof *pm);
+      pm->macro = s->macro;
+      pm->next = s->pushed;
+      s->pushed = pm;
+    } else if (s->pushed) {
+      s->macro = s->pushed->macro;
+      s->pushed = s->pushed->next;
+    }
+    return;
+  }
+  if (tok_is(a, "GCC") && line.n >= 2) {
+    const tok_t *b = &line.v[1];
+    if (tok_is(b, "system_header")) {
+      if (!is_main) g_ctx.sysp = 1;
+      return;
+    }
+    if (tok_is(b, "dependency") || tok_is(b, "error") || tok_is(b, "poison")) sc_bail("#pragma GCC %.*s", (int)b->len, b->p);
+    if (tok_is(b, "warning") && sc_lang.werror) sc_bail("#pragma GCC warning with -Werror");
+    return;
+  }
+  /* every other pragma leaves the set of files alone */
+}
+
+/* _Pragma operators in text can say what #pragma says; the ones that matter here are not modelled. */
+static void check_pragma_operators(file_t *f) {
+  if (f->scanned_pragmas) return;
+  f->scanned_pragmas = 1;
+  const char *p = f->text, *end = f->text + f->len;
+  while ((p = memmem(p, (size_t)(end - p), "_Pragma", 7)) != NULL) {
+    const char *q = p + 7;
+    const char *e = memchr(q, '\n', (size_t)(end - q));
+    size_t n = e ? (size_t)(e - q) : (size_t)(end - q);
+    static const char *const WORDS[] = {"once", "push_macro", "pop_macro", "system_header", "dependency", "poison", NULL};
+    for (int i = 0; WORDS[i]; i++)
+      if (memmem(q, n, WORDS[i], strlen(WORDS[i]))) sc_bail("_Pragma(\"%s\") in %s", WORDS[i], f->path);
+    p = q;
+  }
+}
+
+static int eval_if(const char *p, const char *end) {
+  tokv_t line = {0}, out = {0};
+  line.scratch = 1;
+  sc_lex_line(&p, end, &line);
+  sc_expand(&line, &out, X_IF);
+  return sc_eval(&out);
+}
+
+static sym_t *ifdef_name(const char *p, const char *end, const char *what) {
+  tok_t t;
+  sc_lex(&p, end, &t);
+  if (t.type != T_IDENT) sc_bail("#%s without a macro name", what);
+  return t.sym;
+}
+
+static int sym_defined(const sym_t *s) { return s->macro != NULL || s->builtin != B_NONE; }
+
+/* An #if / #ifndef that opens a file is its include guard when the group closes the file. */
+static sym_t *guard_candidate(const char *name, size_t nlen, const char *p, const char *end) {
+  if (nlen == 6 && memcmp(name, "ifndef", 6) == 0) {
+    tok_t t;
+    sc_lex(&p, end, &t);
+    return t.type == T_IDENT ? t.sym : NULL;
+  }
+  if (nlen == 2 && memcmp(name, "if", 2) == 0) {
+    tok_t t[5];
+    int n = 0;
+    for (; n < 5; n++) {
+      sc_lex(&p, end, &t[n]);
+      if (t[n].type == T_END) break;
+    }
+    if (n >= 3 && t[0].type == T_PUNCT && t[0].punct == P_NOT && t[1].type == T_IDENT && t[1].sym->builtin == B_DEFINED) {
+      if (n == 3 && t[2].type == T_IDENT) return t[2].sym;
+      if (n == 5 && t[2].type == T_PUNCT && t[2].punct == P_LPAREN && t[3].type == T_IDENT && t[4].type == T_PUNCT &&
+          t[4].punct == P_RPAREN)
+        return t[3].sym;
+    }
+  }
+  return NULL;
+}
+
+static void process_file(file_t *f, int sysp, int is_main, int dir_idx) {
+  if (!f->listed) {
+    f->listed = 1;
+    if (!(g_user_only && sysp)) add_dep(f->path);
+  }
+  f->stacked++;
+  g_depth++;
+  if (memmem(f->text, f->len, "_Pragma", 7)) check_pragma_operators(f);
+  ctx_t saved = g_ctx;
+  g_ctx.file = f;
+  g_ctx.dir_idx = dir_idx;
+  g_ctx.sysp = sysp;
+  const char *p = f->text, *end = f->text + f->len;
+  cond_t stack[256];
+  int depth = 0;
+  /* include guard detection: the file is one #ifndef/#if !defined group and nothing else */
+  int mi_possible = 1, mi_open = 0, mi_closed = 0;
+  sym_t *mi_sym = NULL;
+  while (p < end) {
+    const char *s = sc_line_start(p, end);
+    if (s >= end) break;
+    if (*s == '\n') { p = s + 1; continue; }
+    int active = depth == 0 || stack[depth - 1].active;
+    if (!(*s == '#' || (*s == '%' && s + 1 < end && s[1] == ':'))) {
+      /* a text line */
+      int had = 0;
+      p = sc_skip_line(s, end, &had);
+      if (had && depth == 0) mi_possible = 0;
+      continue;
+    }
+    if (*s == '%') sc_bail("digraph directive in %s", f->path);
+    const char *q = s + 1;
+    sc_skip_ws(&q, end);
+    const char *name = q;
+    while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_')) q++;
+    size_t nlen = (size_t)(q - name);
+    /* the directive's text ends at the first newline outside a comment */
+    const char *rest = q;
+    int had = 0;
+    const char *after = sc_skip_line(rest, end, &had);
+    const char *line_end = after > rest && after[-1] == '\n' ? after - 1 : after;
+    p = line_end < end ? line_end + 1 : end;
+    size_t mark = sc_mark();
+#define IS(word) (nlen == sizeof(word) - 1 && memcmp(name, word, sizeof(word) - 1) == 0)
+    int opens = IS("if") || IS("ifdef") || IS("ifndef");
+    if (depth == 0) {
+      /* only the guard's own #if may stand outside it */
+      if (opens && mi_possible && !mi_open && !mi_closed && f->stacked == 1) {
+        mi_sym = guard_candidate(name, nlen, rest, line_end);
+        if (mi_sym) mi_open = 1;
+        else mi_possible = 0;
+      } else mi_possible = 0;
+    }
+    if (opens) {
+      if (depth >= 255) sc_bail("conditionals nested too deeply in %s", f->path);
+      cond_t c = {0};
+      c.parent_active = active;
+      if (active) {
+        if (IS("if")) c.active = eval_if(rest, line_end);
+        else {
+          sym_t *m = ifdef_name(rest, line_end, IS("ifdef") ? "ifdef" : "ifndef");
+          c.active = IS("ifdef") ? sym_defined(m) : !sym_defined(m);
+        }
+        c.taken = c.active;
+      }
+      stack[depth++] = c;
+    } else if (IS("elif") || IS("elifdef") || IS("elifndef")) {
+      if (depth == 0) sc_bail("#elif without #if in %s", f->path);
+      cond_t *c = &stack[depth - 1];
+      if (c->seen_else) sc_bail("#elif after #else in %s", f->path);
+      if (depth == 1 && mi_open) mi_possible = 0;
+      if (!IS("elif")) sc_bail("#%.*s in %s", (int)nlen, name, f->path);
+      if (c->parent_active && !c->taken) {
+        c->active = eval_if(rest, line_end);
+        c->taken = c->active;
+      } else c->active = 0;
+    } else if (IS("else")) {
+      if (depth == 0) sc_bail("#else without #if in %s", f->path);
+      cond_t *c = &stack[depth - 1];
+      if (c->seen_else) sc_bail("#else after #else in %s", f->path);
+      if (depth == 1 && mi_open) mi_possible = 0;
+      c->seen_else = 1;
+      c->active = c->parent_active && !c->taken;
+      c->taken = 1;
+    } else if (IS("endif")) {
+      if (depth == 0) sc_bail("#endif without #if in %s", f->path);
+      depth--;
+      if (depth == 0 && mi_open) { mi_open = 0; mi_closed = 1; }
+    } else if (!active) {
+      /* any other line in a skipped group is ignored */
+    } else if (IS("include") || IS("include_next") || IS("import")) {
+      int angled = 0;
+      const char *r = rest;
+      char *hn = include_name(&r, line_end, &angled);
+      int next = IS("include_next");
+      enum inc_type t = next ? (angled ? INC_NEXT_ANGLED : INC_NEXT_QUOTE) : (angled ? INC_ANGLED : INC_QUOTE);
+      if (next && is_main) t = angled ? INC_ANGLED : INC_QUOTE;
+      do_include(t, hn, IS("import"));
+    } else if (IS("define")) {
+      tokv_t line = {0};
+      line.scratch = 1;
+      const char *r = rest;
+      sc_lex_line(&r, line_end, &line);
+      /* the body lives as long as the file's text; the token vector must outlive the scratch arena */
+      sc_define(&line, f->path);
+    } else if (IS("undef")) {
+      tokv_t line = {0};
+      line.scratch = 1;
+      const char *r = rest;
+      sc_lex_line(&r, line_end, &line);
+      sc_undef(&line);
+    } else if (IS("pragma")) {
+      do_pragma(f, is_main, rest, line_end);
+    } else if (IS("line") || IS("ident") || IS("sccs")) {
+      /* __LINE__ and __FILE__ are never evaluated here, so line numbers do not matter */
+    } else if (nlen == 0 || (name[0] >= '0' && name[0] <= '9')) {
+      if (nlen) {
+        /* a line marker: `# 33 "file" flags`; flag 3 makes the rest of the file a system header */
+        tokv_t line = {0};
+        line.scratch = 1;
+        const char *r = q;
+        sc_lex_line(&r, line_end, &line);
+        for (int i = 1; i < line.n; i++) {
+          if (line.v[i].type != T_NUMBER) continue;
+          if (tok_is(&line.v[i], "3")) g_ctx.sysp = 1;
+          else if (tok_is(&line.v[i], "1") || tok_is(&line.v[i], "2")) sc_bail("line marker entering or leaving a file in %s", f->path);
+        }
+      }
+      /* a null directive */
+    } else if (IS("warning")) {
+      if (sc_lang.werror) sc_bail("#warning with -Werror in %s", f->path);
+    } else if (IS("error")) {
+      sc_bail("#error in %s", f->path);
+    } else {
+      sc_bail("#%.*s in %s", (int)nlen, name, f->path);
+    }
+#undef IS
+    sc_release(mark);
+  }
+  if (depth != 0) sc_bail("unterminated #if in %s", f->path);
+  if (mi_possible && mi_closed && mi_sym) f->guard = mi_sym;
+  g_depth--;
+  g_ctx = saved;
+}
+
+/* ---------------------------------------------------------------- the request */
+
+static const char *lang_of(const scan_request_t *rq) {
+  const char *x = NULL;
+  for (int i = 1; i < rq->src_argi && i < rq->nargs; i++) {
+    const char *a = rq->args[i];
+    if (strcmp(a, "-x") == 0 && i + 1 < rq->nargs) x = rq->args[++i];
+    else if (strncmp(a, "-x", 2) == 0 && a[2]) x = a + 2;
+    else if (strcmp(a, "--language") == 0 && i + 1 < rq->nargs) x = rq->args[++i];
+    else if (strncmp(a, "--language=", 11) == 0) x = a + 11;
+  }
+  if (x && strcmp(x, "none") != 0) {
+    if (strcmp(x, "c") == 0) return "c";
+    if (strcmp(x, "c++") == 0) return "c++";
+    sc_bail("language %s", x);
+  }
+  const char *src = rq->args[rq->src_argi];
+  const char *base = strrchr(src, '/');
+  base = base ? base + 1 : src;
+  const char *dot = strrchr(base, '.');
+  if (!dot || dot == base) sc_bail("source without a suffix");
+  const char *sfx = dot + 1;
+  if (strcmp(sfx, "c") == 0) return rq->cxx_driver ? "c++" : "c";
+  static const char *const CXX[] = {"cc", "cp", "cxx", "cpp", "CPP", "c++", "C", NULL};
+  for (int i = 0; CXX[i]; i++)
+    if (strcmp(sfx, CXX[i]) == 0) return "c++";
+  sc_bail("source suffix .%s", sfx);
+}
+
+static const char *const CXX_OPS[][2] = {{"and", "&&"}, {"and_eq", "&="}, {"bitand", "&"}, {"bitor", "|"}, {"compl", "~"},
+                                         {"not", "!"}, {"not_eq", "!="}, {"or", "||"}, {"or_eq", "|="}, {"xor", "^"},
+                                         {"xor_eq", "^="}, {NULL, NULL}};
+
+static void init_symbols(void) {
+  sc_symbols_reset();
+  memset(g_files, 0, sizeof g_files);
+  memset(g_lookups, 0, sizeof g_lookups);
+  g_all_files = NULL;
+  g_any_once = 0;
+  g_deps = NULL;
+  g_ndeps = g_capdeps = 0;
+  g_depth = 0;
+  memset(&g_ctx, 0, sizeof g_ctx);
+  sc_intern("defined", 7)->builtin = B_DEFINED;
+  sc_intern("__VA_ARGS__", 11)->va_args = 1;
+  sc_intern("__VA_OPT__", 10)->va_args = 2;
+  static const uint8_t OPS[] = {P_ANDAND, P_OTHER, P_AND, P_OR, P_TILDE, P_NOT, P_NE, P_OROR, P_OTHER, P_XOR, P_OTHER};
+  for (int i = 0; CXX_OPS[i][0]; i++) sc_intern(CXX_OPS[i][0], strlen(CXX_OPS[i][0]))->cxx_op = OPS[i];
+}
+
+static char *abs_of(const char *cwd, const char *p) {
+  if (p[0] == '/') return sc_strdup(p);
+  size_t n = strlen(cwd) + strlen(p) + 2;
+  char *s = sc_alloc(n);
+  snprintf(s, n, "%s/%s", cwd, p);
+  return s;
+}
+
+int scan_fast(const scan_request_t *rq, scan_result_t *out) {
+  memset(out, 0, sizeof *out);
+  memset(&sc_lang, 0, sizeof sc_lang);
+  memset(&sc_probe, 0, sizeof sc_probe);
+  sc_request = rq;
+  if (setjmp(sc_bail_jmp)) {
+    snprintf(out->reason, sizeof out->reason, "%s", sc_bail_reason);
+    sc_arena_free();
+    return 0;
+  }
+  init_symbols();
+  g_user_only = rq->user_only;
+  g_missing_ok = rq->missing_ok;
+  const char *lang = lang_of(rq);
+  sc_load_probe(rq, lang);
+  /* the search chain */
+  g_nquote = sc_probe.nquote;
+  g_nchain = sc_probe.nquote + sc_probe.nbracket;
+  g_chain = sc_alloc(sizeof(dir_t) * (size_t)(g_nchain + 1));
+  for (int i = 0; i < sc_probe.nquote; i++) g_chain[i].name = sc_probe.quote[i];
+  for (int i = 0; i < sc_probe.nbracket; i++) {
+    g_chain[g_nquote + i].name = sc_probe.bracket[i];
+    g_chain[g_nquote + i].sysp = sc_probe.bracket_sysp[i];
+  }
+  const char *src = rq->args[rq->src_argi];
+  file_t *main = open_file(src);
+  if (!main) sc_bail("%s: no such file", src);
+  main->dir_idx = -2;
+  /* the main file is listed first, then read after the command line's includes */
+  main->listed = 1;
+  add_dep(main->path);
+  g_ctx.file = main;
+  g_ctx.dir_idx = -2;
+  for (int i = 0; i < sc_probe.ninclude_opts; i++) {
+    const char *o = sc_probe.include_opts[i];
+    if (o[0] == 'm') do_include(INC_CMDLINE, o + 1, 0);
+  }
+  for (int i = 0; i < sc_probe.npreinclude; i++) {
+    /* searched as <name> in the bracket chain; silently absent when it is not there */
+    const char *path = sc_probe.preinclude[i];
+    const char *name = NULL;
+    for (int k = 0; k < sc_probe.nbracket && !name; k++) {
+      size_t dl = strlen(sc_probe.bracket[k]);
+      if (strncmp(path, sc_probe.bracket[k], dl) == 0 && path[dl] == '/') name = path + dl + 1;
+    }
+    if (!name) sc_bail("implicit include %s outside the search list", path);
+    int idx, dsysp;
+    if (find_include(name, INC_DEFAULT, &g_ctx, &idx, &dsysp)) do_include(INC_DEFAULT, name, 0);
+  }
+  for (int i = 0; i < sc_probe.ninclude_opts; i++) {
+    const char *o = sc_probe.include_opts[i];
+    if (o[0] != 'i') continue;
+    struct stat st;
+    char *gch = sc_alloc(strlen(o) + 8);
+    sprintf(gch, "%s.gch", o + 1);
+    if (stat(gch, &st) == 0) sc_bail("-include %s has a precompiled header", o + 1);
+    do_include(INC_CMDLINE, o + 1, 0);
+  }
+  process_file(main, 0, 1, -2);
+  /* the answer, copied out of the arena */
+  out->ndeps = g_ndeps;
+  out->deps = calloc((size_t)g_ndeps + 1, sizeof(char *));
+  for (int i = 0; i < g_ndeps; i++) out->deps[i] = strdup(g_deps[i]);
+  out->nsearch = g_nchain;
+  out->search_dirs = calloc((size_t)g_nchain + 1, sizeof(char *));
+  for (int i = 0; i < g_nchain; i++) out->search_dirs[i] = strdup(abs_of(rq->cwd, g_chain[i].name));
+  out->nabsent = sc_probe.nabsent;
+  out->absent_dirs = calloc((size_t)sc_probe.nabsent + 1, sizeof(char *));
+  for (int i = 0; i < sc_probe.nabsent; i++) out->absent_dirs[i] = strdup(sc_probe.absent[i]);
+  sc_arena_free();
+  return 1;
+}
+
+/* ---------------------------------------------------------------- the depfile */
+
+static void munge(sc_buf_t *b, const char *s) {
+  for (const char *p = s; *p; p++) {
+    switch (*p) {
+      case ' ':
+      case '\t':
+        for (const char *q = p - 1; q >= s && *q == '\\'; q--) sc_buf_putc(b, '\\');
+        sc_buf_putc(b, '\\');
+        break;
+      case '$': sc_buf_putc(b, '$'); break;
+      case '#': sc_buf_putc(b, '\\'); break;
+      default: break;
+    }
+    sc_buf_putc(b, *p);
+  }
+}
+
+static void write_name(sc_buf_t *b, const char *name, int quote, unsigned *col) {
+  sc_buf_t m = {0};
+  if (quote) munge(&m, name);
+  else sc_buf_puts(&m, name);
+  unsigned size = (unsigned)m.n;
+  if (*col) {
+    if (*col + size > 72) {
+      sc_buf_puts(b, " \\\n");
+      *col = 0;
+    }
+    (*col)++;
+    sc_buf_putc(b, ' ');
+  }
+  *col += size;
+  sc_buf_puts(b, m.p ? m.p : "");
+  free(m.p);
+}
+
+char *scan_depfile_text(const scan_request_t *rq, const scan_result_t *res, const char *default_target) {
+  sc_buf_t b = {0};
+  unsigned col = 0;
+  int targets = 0, phony = 0;
+  for (int i = 1; i < rq->nargs; i++) {
+    const char *a = rq->args[i];
+    int mt = strncmp(a, "-MT", 3) == 0, mq = strncmp(a, "-MQ", 3) == 0;
+    if (strcmp(a, "-MP") == 0) phony = 1;
+    if (!mt && !mq) continue;
+    const char *v = a[3] ? a + 3 : (i + 1 < rq->nargs ? rq->args[++i] : "");
+    write_name(&b, v, mq, &col);
+    targets++;
+  }
+  if (!targets) write_name(&b, default_target, 1, &col);
+  sc_buf_putc(&b, ':');
+  col++;
+  for (int i = 0; i < res->ndeps; i++) write_name(&b, res->deps[i], 1, &col);
+  sc_buf_putc(&b, '\n');
+  if (phony)
+    for (int i = 1; i < res->ndeps; i++) {
+      sc_buf_t m = {0};
+      munge(&m, res->deps[i]);
+      sc_buf_puts(&b, m.p ? m.p : "");
+      sc_buf_puts(&b, ":\n");
+      free(m.p);
+    }
+  return b.p;
+}
