@@ -249,11 +249,19 @@ export interface ShimEndpoint {
   path?: string;
   /** Confess mode: where the shims keep header scans (default: defaultScanCacheDir()); null: no cache. */
   scanCache?: string | null;
+  /** Confess mode: where the native header scanner keeps compiler probes (default: defaultProbeCacheDir()). */
+  probeCache?: string;
 }
 
 /** The header-scan cache beside the store: $XDG_CACHE_HOME/continuity/scan or ~/.cache/continuity/scan. */
 export function defaultScanCacheDir(): string {
   return path.join(cacheHome(), 'scan');
+}
+
+/** The compiler probes of the native header scanner: $XDG_CACHE_HOME/continuity/probe. Each entry is checked
+ * against the compiler's stamp and its search directories before it is used (shims/scan-probe.c). */
+export function defaultProbeCacheDir(): string {
+  return path.join(cacheHome(), 'probe');
 }
 
 /** The environment variables to set for a build that runs through the shims. */
@@ -271,6 +279,7 @@ export function shimEnv(set: ShimSet, mode: ShimMode | 'passthrough', opts: Shim
   if (opts.relay !== undefined) env['CONTINUITY_RELAY'] = opts.relay;
   const cache = opts.scanCache === undefined ? defaultScanCacheDir() : opts.scanCache;
   if (mode === 'confess' && cache !== null) env['CONTINUITY_SCAN_CACHE'] = path.resolve(cache);
+  if (mode === 'confess') env['CONTINUITY_PROBE_CACHE'] = path.resolve(opts.probeCache ?? defaultProbeCacheDir());
   return env;
 }
 
