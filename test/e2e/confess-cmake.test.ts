@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import {
   REPO, realCmakeBuild, confess, normalizedCompdb, realLinkInputs, confessedLinkInputs, isToken,
+  realHeaderDeps, confessedHeaderDeps,
 } from '../helpers/real-cmake.js';
 import type { SerializedGraph } from '../../src/model/graph.js';
 import type { CoeffectsFile } from '../../src/model/coeffects.js';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 });
 
 describe.each(PROJECTS)('confess cmake: $name', (p) => {
-  it('matches a real CMake build: compile steps, archive and link inputs; nothing compiled', async () => {
+  it('matches a real CMake build: compile steps, headers read, archive and link inputs; nothing compiled', async () => {
     const src = await p.src();
     const real = join(work, `${p.name}-real`);
     const out = join(work, `${p.name}-confess`);
@@ -71,6 +72,15 @@ describe.each(PROJECTS)('confess cmake: $name', (p) => {
     expect(wantLinks.size).toBeGreaterThan(0);
     for (const [output, inputs] of wantLinks) {
       expect(gotLinks.get(output), `inputs of ${output}`).toEqual(inputs);
+    }
+
+    // Every compile read the files the real compiler read: the source and each header, as ninja recorded
+    // them from the real build's depfiles.
+    const wantHeaders = await realHeaderDeps(real);
+    const gotHeaders = confessedHeaderDeps(graph);
+    expect(wantHeaders.size).toBeGreaterThan(0);
+    for (const [object, files] of wantHeaders) {
+      expect(gotHeaders.get(object), `files read to make ${object}`).toEqual(files);
     }
 
     // Nothing compiled: every output of a compile, archive or link step is a token.

@@ -88,6 +88,43 @@ export function confessedLinkInputs(graph: SerializedGraph): Map<string, string[
   return result;
 }
 
+/** A path as the header comparison sees it: absolute, normalized, the build dir written <BUILD>. */
+function depKey(builddir: string, p: string): string {
+  const abs = normalize(resolve(builddir, p));
+  return abs === builddir || abs.startsWith(`${builddir}/`) ? `<BUILD>${abs.slice(builddir.length)}` : abs;
+}
+
+/** Object files of a real ninja build → the files the compiler said it read (`ninja -t deps`: the source and
+ *  every header, from the compiler's own -MD output), keys relative to the build dir. */
+export async function realHeaderDeps(builddir: string): Promise<Map<string, string[]>> {
+  const q = await execa('ninja', ['-C', builddir, '-t', 'deps']);
+  const result = new Map<string, string[]>();
+  let cur: string[] | null = null;
+  for (const line of q.stdout.split('\n')) {
+    const m = /^(\S.*): #deps \d+/.exec(line);
+    if (m) {
+      cur = [];
+      result.set(rel(builddir, m[1] as string), cur);
+    } else if (cur && line.startsWith('    ')) cur.push(depKey(builddir, line.trim()));
+    else if (line.trim() === '') cur = null;
+  }
+  for (const [k, v] of result) result.set(k, [...new Set(v)].sort());
+  return result;
+}
+
+/** The confessed graph's compile outputs → the source and headers of the compile, in the same form. */
+export function confessedHeaderDeps(graph: SerializedGraph): Map<string, string[]> {
+  const { builddir } = graph.attributes;
+  const result = new Map<string, string[]>();
+  for (const n of graph.nodes) {
+    const a = n.attributes;
+    if (a.type !== 'action' || a.category !== 'compile') continue;
+    const files = [...new Set([...a.inputs, ...a.deps].map((p) => depKey(builddir, p)))].sort();
+    for (const o of (a as ActionNode).outputs) result.set(rel(builddir, o), files);
+  }
+  return result;
+}
+
 export const TOKEN_MAGIC = '# continuity-token v1 ';
 
 export async function isToken(path: string): Promise<boolean> {
