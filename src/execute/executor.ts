@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { knownToHoldSync, readIfHolds } from '../util/hash-memo.js';
 import { eachLimit } from '../util/limit.js';
 import { type ActionKey, type Sha256, actionKeyOf } from '../model/hash.js';
-import type { LoweredAction } from '../lower/actions.js';
+import type { ActionKind, LoweredAction } from '../lower/actions.js';
 import { SANDBOX_BUILD, SANDBOX_ROOT, SANDBOX_SRC } from '../lower/paths.js';
 import { type SandboxKind, runSandboxed } from './sandbox.js';
 import type { CachedOutput, Store } from './store.js';
@@ -99,11 +99,13 @@ const under = (p: string, dir: string): boolean => p === dir || p.startsWith(`${
  * How declared inputs reach the action. `bind`: each file is mounted read-only where the action reads it
  * (a source while the hash memo vouches for it, a store object once verified), so nothing is copied, and
  * only the build tree is a host directory (outputs elsewhere give the whole tree). `copy`: each file is
- * copied into the stage after its bytes are checked against its hash. bubblewrap binds; `unshare` (each
- * mount a process of its own) and unsandboxed runs copy. An input the action also writes is always copied.
+ * copied into the stage after its bytes are checked against its hash. Compiles, archives and links under
+ * bubblewrap bind; custom steps copy (a shell step may move, remove or rewrite what it reads: `mv x.o x.lo`),
+ * and so do `unshare` (each mount a process of its own) and unsandboxed runs. An input the action also
+ * writes is always copied.
  */
 export type Staging = 'bind' | 'copy';
-export const stagingOf = (kind: SandboxKind): Staging => (kind === 'bwrap' ? 'bind' : 'copy');
+export const stagingOf = (sandbox: SandboxKind, kind: ActionKind): Staging => (sandbox === 'bwrap' && kind !== 'custom' ? 'bind' : 'copy');
 
 const isExecutableFile = (p: string): boolean => {
   try {
@@ -118,7 +120,7 @@ export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<Act
   const hit = await cached(key, ctx.store);
   if (hit) return { ok: true, cached: true, outputs: hit };
 
-  const staging = stagingOf(ctx.sandbox);
+  const staging = stagingOf(ctx.sandbox, a.kind);
   const writable = staging === 'bind' && a.outputs.every((o) => under(o.path, SANDBOX_BUILD)) ? SANDBOX_BUILD : SANDBOX_ROOT;
   const work = await ctx.store.workDir();
   try {

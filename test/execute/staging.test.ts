@@ -1,6 +1,7 @@
-// How inputs reach an action: mounted read-only (bubblewrap) or copied (unshare, unsandboxed). Either way
-// the action sees exactly the bytes its key was computed from, cannot change a source or a store object,
-// and can run a program an earlier action built.
+// How inputs reach an action: mounted read-only (compiles, archives and links under bubblewrap) or copied
+// (custom steps, unshare, unsandboxed). Either way the action sees exactly the bytes its key was computed
+// from, cannot change a source or a store object, and can run a program an earlier action built. The
+// steps here are shell commands standing in for compiles, so that they are staged as compiles are.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,12 +26,13 @@ function storeObjectsIntact(store: string): boolean {
 }
 
 describe.each(kinds)('staging inputs (%s)', (kind) => {
-  const staging = stagingOf(kind);
+  const staging = stagingOf(kind, 'compile-c');
 
   it('an action cannot change a source or a store object it reads', async () => {
     const rig = customRig({ 'a.txt': 'original\n' }, [
-      { sh: 'cp @SRCDIR@/a.txt @BUILDDIR@/gen.txt', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/gen.txt'] },
+      { sh: 'cp @SRCDIR@/a.txt @BUILDDIR@/gen.txt', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/gen.txt'], category: 'compile' },
       {
+        category: 'compile',
         sh: '(echo changed > @SRCDIR@/a.txt; echo changed > @BUILDDIR@/gen.txt) 2>/dev/null; cat @SRCDIR@/a.txt @BUILDDIR@/gen.txt > @BUILDDIR@/seen.txt',
         inputs: ['@SRCDIR@/a.txt', '@BUILDDIR@/gen.txt'],
         outputs: ['@BUILDDIR@/seen.txt'],
@@ -50,7 +52,7 @@ describe.each(kinds)('staging inputs (%s)', (kind) => {
 
   it('a source edited while its action runs is never cached under the old bytes\' key', async () => {
     const rig = customRig({ 'a.txt': 'before\n' }, [
-      { sh: 'sleep 1.5; cat @SRCDIR@/a.txt > @BUILDDIR@/out.txt', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/out.txt'] },
+      { sh: 'sleep 1.5; cat @SRCDIR@/a.txt > @BUILDDIR@/out.txt', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/out.txt'], category: 'compile' },
     ]);
     await settle();
     const edit = setTimeout(() => writeFileSync(join(rig.srcdir, 'a.txt'), 'after!\n'), 700);
@@ -74,10 +76,24 @@ describe.each(kinds)('staging inputs (%s)', (kind) => {
   it('a program built by one action runs in the next', async () => {
     const rig = customRig({}, [
       { sh: "printf '#!/bin/sh\\necho built tool ran\\n' > @BUILDDIR@/tool && chmod +x @BUILDDIR@/tool", outputs: ['@BUILDDIR@/tool'] },
-      { sh: '@BUILDDIR@/tool > @BUILDDIR@/ran.txt', inputs: ['@BUILDDIR@/tool'], outputs: ['@BUILDDIR@/ran.txt'] },
+      { sh: '@BUILDDIR@/tool > @BUILDDIR@/ran.txt', inputs: ['@BUILDDIR@/tool'], outputs: ['@BUILDDIR@/ran.txt'], category: 'compile' },
     ]);
     const s = await build(rig.graphPath, join(rig.root, 'store'), join(rig.root, 'out'), { sandbox: kind });
     expect([s.executed, s.failed]).toEqual([2, 0]);
     expect(readFileSync(join(rig.root, 'out', 'ran.txt'), 'utf8')).toBe('built tool ran\n');
+  });
+
+  it('a custom step may move or remove what it reads (libtool\'s `mv x.o x.lo`): it has copies', async () => {
+    const rig = customRig({ 'a.txt': 'data\n' }, [
+      { sh: 'cp @SRCDIR@/a.txt @BUILDDIR@/a.o', inputs: ['@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/a.o'], category: 'compile' },
+      { sh: 'mv @BUILDDIR@/a.o @BUILDDIR@/a.lo && rm @SRCDIR@/a.txt', inputs: ['@BUILDDIR@/a.o', '@SRCDIR@/a.txt'], outputs: ['@BUILDDIR@/a.lo'] },
+    ]);
+    await settle();
+    const store = join(rig.root, 'store');
+    const s = await build(rig.graphPath, store, join(rig.root, 'out'), { sandbox: kind });
+    expect(s.failures.map((f) => f.failure.stderr)).toEqual([]);
+    expect(readFileSync(join(rig.root, 'out', 'a.lo'), 'utf8')).toBe('data\n');
+    expect(readFileSync(join(rig.srcdir, 'a.txt'), 'utf8')).toBe('data\n');
+    expect(storeObjectsIntact(store)).toBe(true);
   });
 });
