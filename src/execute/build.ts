@@ -56,6 +56,10 @@ export interface BuildSummary {
   recordPath: string | null;
   /** ids of the actions that ran (not served from cache) */
   executedIds: string[];
+  /** every source the actions read, with the hash the keys were computed from */
+  sources: { host: string; sha256: Sha256 }[];
+  /** every output left in --out (absolute paths); empty unless the build succeeded */
+  materialized: { path: string; sha256: Sha256; symlink: boolean }[];
 }
 
 /** Rehashes source inputs; when any changed since lowering, recomputes every key. */
@@ -150,7 +154,7 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   const skipped = [...outcomes.values()].filter((o) => o === 'skipped').length;
   const summary: BuildSummary = {
     total: actions.length, executed: progress.executed, cached: progress.cached, failed: progress.failed, skipped,
-    failures, record: null, recordPath: null, executedIds,
+    failures, record: null, recordPath: null, executedIds, sources: sourcesOf(actions), materialized: [],
   };
   if (failures.length > 0) return ok(summary);
 
@@ -162,11 +166,13 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     for (const o of ctx.done.get(id) ?? []) last.set(o.name.startsWith('/') ? join('.continuity', 'outside', o.name) : o.name, { o, a });
   }
   const outputs = new Map<string, BuildRecordOutput>();
+  const materialized: BuildSummary['materialized'] = [];
   const links: string[] = [];
   const lost: string[] = [];
   await eachLimit([...last], LOOKUPS_AT_ONCE, async ([rel, { o, a }]) => {
     const target = join(opts.out, rel);
     outputs.set(rel, { path: rel, sha256: o.sha256, actionKey: a.key });
+    materialized.push({ path: target, sha256: o.sha256, symlink: o.symlink === true });
     if (o.symlink) {
       links.push(rel);
       const bytes = await opts.store.readVerified(o.sha256);
@@ -213,11 +219,17 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     coeffectsFile: file.coeffectsFile,
   };
   const recordPath = join(opts.out, '.continuity', 'build-record.json');
-  await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-  return ok({ ...summary, record, recordPath });
+  await writeFileAtomic(recordPath, `${JSON.stringify(record)}\n`);
+  return ok({ ...summary, record, recordPath, materialized });
 }
 
 const LOOKUPS_AT_ONCE = 32;
+
+function sourcesOf(actions: readonly LoweredAction[]): BuildSummary['sources'] {
+  const seen = new Map<string, Sha256>();
+  for (const a of actions) for (const i of a.inputs) if (i.kind === 'source') seen.set(i.host, i.sha256);
+  return [...seen].map(([host, sha256]) => ({ host, sha256 }));
+}
 
 function modeIs(path: string, mode: number): boolean {
   const st = lstatSync(path, { throwIfNoEntry: false });

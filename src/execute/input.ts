@@ -1,12 +1,12 @@
 // What `continuity build` was pointed at → its actions. A confession's output directory (graph.json
 // inside), graph.json, actions.json, or a BUILD.dhall (file, or a directory holding one).
-// Input detection stays in `inputKind` alone: one line per kind of input.
+// Input detection stays in `inputKind` alone: one line per kind of input. A JSON input is lowered
+// through the lowered-actions cache when the build gives one (src/lower/cache.ts).
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDhallBuild } from '../migrate/load.js';
 import { type Result, ok, err, UserError } from '../model/result.js';
 import type { ActionsFile } from '../lower/actions.js';
-import { loadJsonInput, lowerOrThrow } from '../lower/load.js';
+import type { LoadedActions } from '../lower/cache.js';
 
 export type InputKind = { kind: 'json'; path: string } | { kind: 'dhall'; path: string };
 
@@ -37,13 +37,28 @@ export function inputKind(path: string): Result<InputKind, string> {
 export async function loadBuildInput(path: string): Promise<ActionsFile> {
   const k = inputKind(path);
   if (!k.ok) throw new UserError(k.error);
+  // lowering and Dhall evaluation are loaded only when needed: an up-to-date build uses neither
+  const { loadJsonInput, lowerOrThrow } = await import('../lower/load.js');
   switch (k.value.kind) {
     case 'json':
       return loadJsonInput(k.value.path);
     case 'dhall': {
+      const { loadDhallBuild } = await import('../migrate/load.js');
       const g = await loadDhallBuild(k.value.path);
       if (!g.ok) throw new UserError(g.error); // its errors name the file
       return lowerOrThrow(g.value, k.value.path, k.value.path);
     }
   }
+}
+
+/** The same, through the lowered-actions cache in `cacheDir` for JSON inputs (a Dhall build is evaluated
+ *  afresh each time: its witnesses are null). */
+export async function loadBuildInputCached(path: string, cacheDir: string): Promise<LoadedActions> {
+  const k = inputKind(path);
+  if (!k.ok) throw new UserError(k.error);
+  if (k.value.kind === 'json') {
+    const { loadActionsCached } = await import('../lower/cache.js');
+    return loadActionsCached(k.value.path, cacheDir);
+  }
+  return { actions: await loadBuildInput(path), witnesses: null, cached: false };
 }

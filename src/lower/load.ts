@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../model/result.js';
 import type { SerializedGraph } from '../model/graph.js';
 import type { ActionsFile } from './actions.js';
-import { checkActionsFile, lowerGraph } from './lower.js';
+import { type LowerDeps, checkActionsFile, lowerGraph } from './lower.js';
 import { validateGraph } from '../graph/load.js';
 
 async function readJson(path: string): Promise<unknown> {
@@ -22,14 +22,14 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-export async function lowerOrThrow(graph: SerializedGraph, graphPath: string | undefined, label: string): Promise<ActionsFile> {
-  const r = await lowerGraph(graph, graphPath ? { graphPath } : {});
+export async function lowerOrThrow(graph: SerializedGraph, graphPath: string | undefined, label: string, deps?: LowerDeps): Promise<ActionsFile> {
+  const r = await lowerGraph(graph, { ...(graphPath ? { graphPath } : {}), ...(deps ? { deps } : {}) });
   if (!r.ok) throw new UserError(`${label}: ${r.error.message}`);
   return r.value;
 }
 
-/** graph.json or actions.json → actions. */
-export async function loadJsonInput(path: string): Promise<ActionsFile> {
+/** graph.json or actions.json → actions (`deps`, when given, is filled in with what lowering consulted). */
+export async function loadJsonInput(path: string, deps?: LowerDeps): Promise<ActionsFile> {
   const x = await readJson(path);
   if (typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'continuity-actions') {
     const r = checkActionsFile(x);
@@ -38,5 +38,5 @@ export async function loadJsonInput(path: string): Promise<ActionsFile> {
   }
   const g = await validateGraph(x);
   if (!g.ok) throw new UserError(`${path}: ${g.error}`);
-  return lowerOrThrow(g.value, path, path);
+  return lowerOrThrow(g.value, path, path, deps);
 }

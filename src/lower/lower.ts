@@ -1,9 +1,9 @@
 // graph.json → actions.json. Each action node becomes a typed action with a typed toolchain, inputs
 // addressed by content (sources) or by producer (generated files), paths rewritten to /continuity,
 // and a key computed over the coset-normalized command.
-import { existsSync } from 'node:fs';
 import { basename, dirname, join, extname } from 'node:path';
 import { hashFile as hashFileMemo } from '../util/hash-memo.js';
+import { type PathType, pathType } from '../util/witness.js';
 import type { ActionNode, SerializedGraph } from '../model/graph.js';
 import type { ActionKey, Sha256 } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
@@ -17,7 +17,7 @@ import { nvccTable } from './flags/nvcc.js';
 import type { FlagTable } from './flags/table.js';
 import { pathRewriter, type PathRewriter } from './paths.js';
 import { inClosure, toolClosure } from './closure.js';
-import { hostMachine, probeTool, toolFamily } from './tool-probe.js';
+import { type ToolIdentity, hostMachine, probeTool, toolFamily } from './tool-probe.js';
 import { parseTripleString, withTargetDetails } from './triple.js';
 import { computeKeys } from './key.js';
 
@@ -86,8 +86,10 @@ const tableFor = (tool: string): FlagTable | null => {
 
 const EMPTY_TYPED: TypedFlags = { flags: [], includeDirs: [], defines: [], undefines: [], other: [], ignored: [] };
 
-async function loweredToolchain(tool: string, classified: readonly ClassifiedArg[] | null, flags: Flag[]): Promise<Result<LoweredToolchain & { realPath: string }, string>> {
-  const id = await probeTool(tool);
+type Prober = (tool: string) => Promise<Result<ToolIdentity, string>>;
+
+async function loweredToolchain(tool: string, probe: Prober, classified: readonly ClassifiedArg[] | null, flags: Flag[]): Promise<Result<LoweredToolchain & { realPath: string }, string>> {
+  const id = await probe(tool);
   if (!id.ok) return id;
   const machine = id.value.machine ?? hostMachine();
   const host = parseTripleString(machine);
@@ -123,11 +125,11 @@ function withPost(command: string[], post: readonly string[][]): string[] {
 }
 
 /** The real tool behind a post step's argv[0] (a shim while confessing): beside the main tool, else on the standard PATH. */
-function postTool(argv0: string, mainTool: string): string {
+function postTool(argv0: string, mainTool: string, exists: (p: string) => boolean): string {
   const name = basename(argv0);
   for (const dir of [dirname(mainTool), '/usr/local/bin', '/usr/bin', '/bin']) {
     const p = join(dir, name);
-    if (existsSync(p)) return p;
+    if (exists(p)) return p;
   }
   return argv0;
 }
@@ -135,12 +137,38 @@ function postTool(argv0: string, mainTool: string): string {
 export interface LowerOptions {
   /** where graph.json was read from: its directory may hold coeffects.json */
   graphPath?: string;
+  /** filled in with what lowering consulted besides the graph (src/lower/cache.ts keeps results by it) */
+  deps?: LowerDeps;
+}
+
+/** What lowering read besides the graph and the sources' bytes: the tools it probed, and what it found at
+ *  the paths it looked at (a post step's tool, a coeffects file, an input that is a directory). */
+export interface LowerDeps {
+  tools: Set<string>;
+  paths: Map<string, PathType>;
 }
 
 /** Lowers a graph. Reads every source input once to hash it. */
 export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}): Promise<Result<ActionsFile, LowerError>> {
   const checked = checkGraph(graph);
   if (!checked.ok) return fail('bad-graph', checked.error);
+  const look = (p: string): PathType => {
+    const t = pathType(p);
+    opts.deps?.paths.set(p, t);
+    return t;
+  };
+  const exists = (p: string): boolean => look(p) !== 'none';
+  // each tool probed once per lowering (and recorded for the lowered-actions cache)
+  const probed = new Map<string, Promise<Result<ToolIdentity, string>>>();
+  const probe: Prober = (tool) => {
+    let p = probed.get(tool);
+    if (!p) {
+      opts.deps?.tools.add(tool);
+      p = probeTool(tool);
+      probed.set(tool, p);
+    }
+    return p;
+  };
   const { srcdir, builddir } = graph.attributes;
   const rw: PathRewriter = pathRewriter({ srcdir, builddir });
   const actions = graph.nodes.filter((n) => n.attributes.type === 'action') as { key: string; attributes: ActionNode }[];
@@ -179,11 +207,11 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
     const table = kind === 'custom' || kind === 'archive' ? null : tableFor(tool);
     const classified = table ? classifyArgs(table, rest) : null;
     const typed = classified ? typedFlags(classified) : EMPTY_TYPED;
-    const tc = await loweredToolchain(tool, classified, typed.flags);
+    const tc = await loweredToolchain(tool, probe, classified, typed.flags);
     if (!tc.ok) return fail('missing-tool', `action ${id}: ${tc.error}`);
     const { realPath, ...toolchain } = tc.value;
 
-    const post = (n.post ?? []).map((argv) => [postTool(argv[0] ?? '', tool), ...argv.slice(1).map(rw.arg)]);
+    const post = (n.post ?? []).map((argv) => [postTool(argv[0] ?? '', tool, exists), ...argv.slice(1).map(rw.arg)]);
     const command = withPost([tool, ...(classified ? hermeticArgs(classified) : rest).map(rw.arg)], post);
     const keyCommand = withPost([tool, ...(classified ? cosetArgs(classified) : rest).map(rw.arg)], post);
     const closure = toolClosure([realPath, ...post.map((argv) => argv[0] as string)]);
@@ -202,7 +230,7 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
       if (!rw.inTree(p) && inClosure(p, closure)) continue; // part of the toolchain closure
       const h = await hashFile(p);
       if (!h) {
-        if (!existsSync(p)) return fail('missing-input', `action ${id} (${kind}) reads ${p}, which does not exist and no action makes`);
+        if (!exists(p)) return fail('missing-input', `action ${id} (${kind}) reads ${p}, which does not exist and no action makes`);
         continue; // a directory: nothing to stage
       }
       inputs.push({ kind: 'source', path: sandboxPath, host: p, sha256: h, ...(fakes.has(p) ? { fake: true as const } : {}) });
@@ -237,7 +265,7 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
   let coeffectsFile: string | null = null;
   if (opts.graphPath) {
     const c = join(dirname(opts.graphPath), 'coeffects.json');
-    if (existsSync(c)) coeffectsFile = c;
+    if (exists(c)) coeffectsFile = c;
   }
   return ok({ version: 1, kind: 'continuity-actions', srcdir, builddir, coeffectsFile, actions: keyed.value });
 }

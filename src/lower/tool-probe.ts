@@ -1,8 +1,10 @@
 // A tool binary → its identity: sha256 of the real (symlink-resolved) file, `--version`'s first line,
-// and `-dumpmachine` for compilers. Cached per path for the life of the process.
+// and `-dumpmachine` for compilers. Cached per path while the path leads to the same, unchanged file.
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { recallFact, rememberFact } from '../util/hash-memo.js';
+import { stampOfSync } from '../util/stamp.js';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
 
@@ -34,7 +36,18 @@ export function toolFamily(path: string): ToolFamily {
   return 'other';
 }
 
-const cache = new Map<string, Promise<Result<ToolIdentity, string>>>();
+// per path, with where the path led and that file's stamp when it was probed: a tool replaced while the
+// process lives (a long-lived caller, a test) is probed again
+const cache = new Map<string, { at: string; identity: Promise<Result<ToolIdentity, string>> }>();
+
+function whereNow(path: string): string {
+  try {
+    const real = realpathSync(path);
+    return `${real}\0${stampOfSync(real)?.stamp ?? ''}`;
+  } catch {
+    return '';
+  }
+}
 
 async function probe(path: string): Promise<Result<ToolIdentity, string>> {
   let real: string;
@@ -69,12 +82,12 @@ async function probeAfresh(path: string, real: string): Promise<Result<ToolIdent
 }
 
 export function probeTool(path: string): Promise<Result<ToolIdentity, string>> {
-  let p = cache.get(path);
-  if (!p) {
-    p = probe(path);
-    cache.set(path, p);
-  }
-  return p;
+  const at = whereNow(path);
+  const c = cache.get(path);
+  if (c && c.at === at) return c.identity;
+  const identity = probe(path);
+  cache.set(path, { at, identity });
+  return identity;
 }
 
 /** This machine as a triple string, for tools that cannot say (ar, sh). */

@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
 import { UserError } from '../model/result.js';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+/** `sync: false` for caches, which may be lost in a crash but must never be seen half written. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, opts: { sync?: boolean } = {}): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (opts.sync !== false) await fh.sync();
   } catch (e) {
     await fh.close();
     await rm(tmp, { force: true });

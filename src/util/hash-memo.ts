@@ -5,10 +5,10 @@
 // <store>/hash-memo.json), across runs. A file changed in the second before it was hashed is not
 // remembered: a later write in the same clock tick would not change its stamp. Files this program writes
 // itself (store objects, materialized outputs) are remembered at once.
-import { statSync, type BigIntStats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import { writeFileAtomic } from './fs.js';
+import { type Stamp, stampOf, stampOfSync } from './stamp.js';
 
 interface Entry {
   stamp: string;
@@ -22,45 +22,10 @@ interface MemoFile {
   facts?: Record<string, { stamp: string; value: unknown }>;
 }
 
-const FRESH_NS = 1_000_000_000n;
-
 const files = new Map<string, Entry>();
 const facts = new Map<string, { stamp: string; value: unknown }>();
 let backing: string | null = null;
 let dirty = false;
-
-interface Stamp {
-  stamp: string;
-  /** changed within the last second: not to be vouched for */
-  fresh: boolean;
-}
-
-function stampFrom(st: BigIntStats): Stamp | null {
-  if (!st.isFile()) return null;
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return {
-    stamp: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
-    fresh: now - st.mtimeNs < FRESH_NS || now - st.ctimeNs < FRESH_NS,
-  };
-}
-
-async function stampOf(path: string): Promise<Stamp | null> {
-  try {
-    return stampFrom(await stat(path, { bigint: true }));
-  } catch {
-    return null;
-  }
-}
-
-/** The same, without a trip through the thread pool: for hot paths that check many files whose
- *  metadata is in the kernel's cache (a stat is microseconds; a promise round trip is tens of them). */
-function stampOfSync(path: string): Stamp | null {
-  try {
-    return stampFrom(statSync(path, { bigint: true }));
-  } catch {
-    return null;
-  }
-}
 
 /** Loads a memo file (a missing or unreadable one is an empty memo); later calls to save() write it. */
 export async function loadHashMemo(path: string): Promise<void> {
@@ -82,9 +47,9 @@ export async function loadHashMemo(path: string): Promise<void> {
 export async function saveHashMemo(): Promise<void> {
   if (!backing || !dirty) return;
   const out: MemoFile = { version: 1, files: {} };
-  for (const [p, e] of files) if ((await stampOf(p))?.stamp === e.stamp) out.files[p] = e;
+  for (const [p, e] of files) if (stampOfSync(p)?.stamp === e.stamp) out.files[p] = e;
   out.facts = Object.fromEntries(facts);
-  await writeFileAtomic(backing, JSON.stringify(out));
+  await writeFileAtomic(backing, JSON.stringify(out), 0o644, { sync: false });
   dirty = false;
 }
 
@@ -133,6 +98,11 @@ export function knownToHoldSync(path: string, h: Sha256): boolean {
   const e = files.get(path);
   if (!e || e.sha256 !== h) return false;
   return stampOfSync(path)?.stamp === e.stamp;
+}
+
+/** The stamp under which the memo vouches that the file holds exactly `h`, while it still does; else null. */
+export function vouchedStamp(path: string, h: Sha256): string | null {
+  return knownToHoldSync(path, h) ? (files.get(path)?.stamp ?? null) : null;
 }
 
 /**

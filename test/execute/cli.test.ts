@@ -33,7 +33,10 @@ describe('continuity lower / build (CLI)', () => {
     const xdg = tmp('xdg');
     const b = await cli(['build', rig.graphPath, '--out', join(rig.root, 'out')], { ...process.env, XDG_CACHE_HOME: xdg });
     expect(b.code).toBe(0);
-    expect(readdirSync(join(xdg, 'continuity')).sort()).toEqual(['actions', 'hash-memo.json', 'objects', 'work']);
+    const layout = readdirSync(join(xdg, 'continuity')).sort();
+    expect(layout).toEqual(expect.arrayContaining(['actions', 'hash-memo.json', 'objects', 'work']));
+    // the lowered-actions cache and the up-to-date state, when what they rest on was old enough to vouch for
+    expect(layout.filter((d) => !['actions', 'hash-memo.json', 'objects', 'work'].includes(d)).every((d) => ['lowered', 'outs'].includes(d))).toBe(true);
   });
 
   it('bad input: one line naming the cause, non-zero exit, nothing written', async () => {
