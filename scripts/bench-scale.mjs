@@ -16,7 +16,7 @@
 // Usage: node scripts/bench-scale.mjs [--tus 100,1000] [--large] [--reps N] [--reports N] [--clients N]
 //        [--no-confess] [--no-collector] [-j N]
 import { spawnSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -330,11 +330,13 @@ if (doConfess) {
 }
 
 // ---------------------------------------------------------------- header dependency scanning
-// The shims scan each compile with the real preprocessor (-M). Measured on the largest project's compile
-// database, `jobs` at a time: (a) that scan alone per TU (the reference); the confess-mode shim on each
-// compile (b) with no scan cache, (c) with an empty scan cache (it scans and keeps), (d) with the cache
-// warm (what a re-confession pays). Then one shared header changes: the warm shims must miss exactly the
-// TUs that include it, and every answer must equal a fresh scan's.
+// Measured on the largest project's compile database, `jobs` at a time: (a) the real preprocessor alone,
+// `-M` per TU (the reference); the confess-mode shim on each compile (b) with the real preprocessor
+// (CONTINUITY_SCANNER=real, no scan cache: what every first confession paid before the native scanner),
+// (c) with the native scanner and no compiler probes kept yet (a first confession on a new machine),
+// (d) native with the probes kept, (e) native with an empty scan cache (it scans and keeps), (f) with the
+// scan cache warm (a re-confession). Every answer must equal the preprocessor's. Then one shared header
+// changes: the warm shims must miss exactly the TUs that include it, and every answer must equal a fresh scan's.
 let scan;
 let scanError;
 if (scanInput) try {
@@ -377,18 +379,23 @@ if (scanInput) try {
     return results;
   };
   const shims = await generateShims({ dir: join(work, 'scan-shims') });
-  // One confess-mode shim call per compile; returns its header deps (from its report) and whether the scan
-  // came from the cache (CONTINUITY_DEBUG says which).
-  const shimOne = (cache) => async (e, i) => {
+  const stats = join(work, 'scan-stats.tsv');
+  // One confess-mode shim call per compile; returns its header deps (from its report) and how the scan was
+  // answered (CONTINUITY_SCAN_STATS: cache, fast or real).
+  const shimOne = ({ cache, scanner, probes }) => async (e, i) => {
     const a = words(e.command);
     const spool = join(work, `scan-spool-${i}.jsonl`);
+    const st = `${stats}.${i}`;
     rmSync(spool, { force: true });
-    const env = { ...process.env, CONTINUITY_MODE: 'confess', CONTINUITY_SPOOL: spool, CONTINUITY_DEBUG: '1' };
+    rmSync(st, { force: true });
+    const env = { ...process.env, CONTINUITY_MODE: 'confess', CONTINUITY_SPOOL: spool, CONTINUITY_SCANNER: scanner,
+      CONTINUITY_PROBE_CACHE: probes, CONTINUITY_SCAN_STATS: st };
     delete env.CONTINUITY_SCAN_CACHE;
     if (cache) env.CONTINUITY_SCAN_CACHE = cache;
-    const err = await run(join(shims.dir, a[0].split('/').pop()), a.slice(1), e.directory, env);
+    await run(join(shims.dir, a[0].split('/').pop()), a.slice(1), e.directory, env);
     const rep = JSON.parse(readFileSync(spool, 'utf8').trim().split('\n').pop());
-    return { deps: [...rep.deps].filter((f) => f !== resolve(e.directory, e.file)).sort(), hit: err.includes('header scan from cache') };
+    const how = readFileSync(st, 'utf8').split('\t')[0];
+    return { deps: [...rep.deps].filter((f) => f !== resolve(e.directory, e.file)).sort(), how, hit: how === 'cache' };
   };
   const timedPool = async (fn) => { const t0 = process.hrtime.bigint(); const r = await pool(fn); return [Number(process.hrtime.bigint() - t0) / 1e9, r]; };
   const same = (xs, ys) => xs.every((x, i) => x.deps.join('\n') === ys[i].deps.join('\n'));
@@ -396,25 +403,32 @@ if (scanInput) try {
   // The build trees are gone; the scan needs only their directories (sources and -I paths are absolute).
   for (const e of entries) mkdirSync(dirname(resolve(e.directory, outOf(words(e.command)))), { recursive: true });
   const cacheDir = join(work, 'scan-cache');
-  log(`scan: ${entries.length} TUs: preprocessor (-M), shims without cache, cold cache, warm cache; ${jobs} at a time`);
+  const probes = join(work, 'scan-probes');
+  log(`scan: ${entries.length} TUs: preprocessor (-M); shims: real preprocessor, native (new probes, kept probes), cold cache, warm cache; ${jobs} at a time`);
   const [preprocessor, fresh] = await timedPool(scanOne);
-  const [shimNoCache, plain] = await timedPool(shimOne(null));
-  const [shimCold, cold] = await timedPool(shimOne(cacheDir));
-  const [shimWarm, warm] = await timedPool(shimOne(cacheDir));
+  const [shimReal, viaReal] = await timedPool(shimOne({ cache: null, scanner: 'real', probes }));
+  const [nativeFirst, first] = await timedPool(shimOne({ cache: null, scanner: 'fast', probes }));
+  const [nativeKept, plain] = await timedPool(shimOne({ cache: null, scanner: 'fast', probes }));
+  const [shimCold, cold] = await timedPool(shimOne({ cache: cacheDir, scanner: 'fast', probes }));
+  const [shimWarm, warm] = await timedPool(shimOne({ cache: cacheDir, scanner: 'fast', probes }));
   const freshDeps = fresh.map((d, i) => ({ deps: d.filter((f) => f !== resolve(entries[i].directory, entries[i].file)).sort() }));
-  const plainSame = same(plain, freshDeps);
+  const realSame = same(viaReal, freshDeps);
+  const plainSame = same(plain, freshDeps) && same(first, freshDeps);
+  const native = plain.filter((p) => p.how === 'fast').length;
   const warmSame = same(warm, plain) && same(cold, plain);
   const warmHits = warm.filter((w) => w.hit).length;
+  const probeCount = readdirSync(join(probes, 'probe')).reduce((n, d) => n + readdirSync(join(probes, 'probe', d)).length, 0);
   // Change one library's public header: exactly the TUs whose scan lists it must miss.
   const header = join(scanInput.src, 'libs', 'mod000', 'include', 'mod000', 'mod000.h');
   appendFileSync(header, '/* changed */\n');
   const users = plain.map((p) => p.deps.includes(header));
-  const [, after] = await timedPool(shimOne(cacheDir));
+  const [, after] = await timedPool(shimOne({ cache: cacheDir, scanner: 'fast', probes }));
   const missesRight = after.every((a, i) => a.hit === !users[i]);
-  const [, afterFresh] = await timedPool(shimOne(null));
+  const [, afterFresh] = await timedPool(shimOne({ cache: null, scanner: 'real', probes }));
   const afterSame = same(after, afterFresh);
-  scan = { tus: entries.length, preprocessor, shimNoCache, shimCold, shimWarm, plainSame, warmSame, warmHits, missesRight, afterSame, invalidated: users.filter(Boolean).length };
-  log(`scan: preprocessor ${preprocessor.toFixed(2)} s, shims ${shimNoCache.toFixed(2)} s, cold ${shimCold.toFixed(2)} s, warm ${shimWarm.toFixed(2)} s (${warmHits} hits)`);
+  scan = { tus: entries.length, preprocessor, shimReal, nativeFirst, nativeKept, shimCold, shimWarm, realSame, plainSame, native,
+    probeCount, warmSame, warmHits, missesRight, afterSame, invalidated: users.filter(Boolean).length };
+  log(`scan: preprocessor ${preprocessor.toFixed(2)} s, shims with it ${shimReal.toFixed(2)} s, native ${nativeFirst.toFixed(2)} s / ${nativeKept.toFixed(2)} s (${native} native), cold ${shimCold.toFixed(2)} s, warm ${shimWarm.toFixed(2)} s (${warmHits} hits)`);
 } catch (e) {
   scanError = e instanceof Error ? e.message.split('\n')[0] : String(e);
   log(`scan failed: ${scanError}`);
@@ -498,13 +512,15 @@ if (scan) {
   out.push('| what runs per compile | seconds | / preprocessor | same header deps as the preprocessor |');
   out.push('|---|---:|---:|---|');
   out.push(`| real preprocessor, \`-M\` per file (reference) | ${scan.preprocessor.toFixed(2)} | 1.00 | (reference) |`);
-  out.push(`| confess-mode shim, no scan cache (\`--no-scan-cache\`) | ${scan.shimNoCache.toFixed(2)} | ${(scan.shimNoCache / scan.preprocessor).toFixed(2)} | ${yes(scan.plainSame)} |`);
-  out.push(`| confess-mode shim, empty scan cache (scans and keeps) | ${scan.shimCold.toFixed(2)} | ${(scan.shimCold / scan.preprocessor).toFixed(2)} | ${yes(scan.warmSame)} |`);
+  out.push(`| confess-mode shim running the real preprocessor (\`CONTINUITY_SCANNER=real\`, no scan cache) | ${scan.shimReal.toFixed(2)} | ${(scan.shimReal / scan.preprocessor).toFixed(2)} | ${yes(scan.realSame)} |`);
+  out.push(`| confess-mode shim, native scanner, first run on this machine (${scan.probeCount} compiler probes made) | ${scan.nativeFirst.toFixed(2)} | ${(scan.nativeFirst / scan.preprocessor).toFixed(3)} | ${yes(scan.plainSame)} |`);
+  out.push(`| confess-mode shim, native scanner, probes kept (\`--no-scan-cache\`) | ${scan.nativeKept.toFixed(2)} | ${(scan.nativeKept / scan.preprocessor).toFixed(3)} | ${yes(scan.plainSame)} (${scan.native} of ${scan.tus} native) |`);
+  out.push(`| confess-mode shim, native scanner, empty scan cache (scans and keeps) | ${scan.shimCold.toFixed(2)} | ${(scan.shimCold / scan.preprocessor).toFixed(3)} | ${yes(scan.warmSame)} |`);
   out.push(`| confess-mode shim, warm scan cache (a re-confession) | ${scan.shimWarm.toFixed(2)} | ${(scan.shimWarm / scan.preprocessor).toFixed(3)} | ${yes(scan.warmSame)} (${scan.warmHits} of ${scan.tus} from the cache) |`);
   out.push('| `clang-scan-deps` (Debian clang-tools) | not measured | | clang-tools is not installed on this machine |');
   out.push('', `After one shared header changed, the warm shims scanned afresh exactly the ${scan.invalidated} TUs that include it: ${yes(scan.missesRight)};`);
-  out.push(`every answer then equals an uncached shim's: ${yes(scan.afterSame)}. A first confession pays the preprocessor column (the cache`);
-  out.push('only helps when a project is confessed again); the shim rows include writing tokens and reports.');
+  out.push(`every answer then equals the real preprocessor's: ${yes(scan.afterSame)}. The shim rows include starting the shim, writing`);
+  out.push('tokens and reports; a first confession pays the native rows (the scan cache only helps when a project is confessed again).');
 }
 if (scanError) out.push('', `### Header dependency scanning`, '', `**Not measured**: the scan failed (${scanError}).`);
 if (collectorRows.length) {

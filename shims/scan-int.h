@@ -14,6 +14,7 @@
 /* ---------------------------------------------------------------- memory */
 
 void *sc_alloc(size_t n);                 /* from the scan's arena, zeroed, never freed on its own */
+void *sc_alloc_raw(size_t n);             /* the same, not zeroed */
 char *sc_strndup(const char *s, size_t n);
 char *sc_strdup(const char *s);
 size_t sc_mark(void);                     /* scratch: a mark to roll the scratch arena back to */
@@ -119,11 +120,13 @@ typedef struct {
   int unsigned_char;
   int werror;          /* -Werror: #warning is an error */
   int clang;
+  int no_canonical;    /* -fno-canonical-system-headers */
 } lang_t;
 
 extern lang_t sc_lang;
 
 /* lexing one line of directive text [*pp, end): one token, or T_END at the newline (left unconsumed) */
+void sc_lex_init(void); /* the character tables, once per process */
 void sc_lex(const char **pp, const char *end, tok_t *t);
 /* the whole rest of the line as tokens (T_END not included) */
 void sc_lex_line(const char **pp, const char *end, tokv_t *out);

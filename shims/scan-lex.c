@@ -7,38 +7,68 @@
 
 lang_t sc_lang;
 
-static int is_ident_start(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80;
+/* character classes, one table lookup each */
+enum { C_IDSTART = 1, C_DIGIT = 2, C_HSPACE = 4, C_TEXT = 8 /* ends a run of plain text: \n " ' / */ };
+static unsigned char CLASS[256];
+
+void sc_lex_init(void) {
+  if (CLASS['a']) return;
+  for (int c = 0; c < 256; c++) {
+    unsigned char k = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80) k |= C_IDSTART;
+    if (c >= '0' && c <= '9') k |= C_DIGIT;
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == 0) k |= C_HSPACE;
+    if (c == '\n' || c == '"' || c == '\'' || c == '/') k |= C_TEXT;
+    CLASS[c] = k;
+  }
 }
-static int is_ident_char(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_hspace(unsigned char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == 0; }
+
+static inline int is_ident_start(unsigned char c) { return CLASS[c] & C_IDSTART; }
+static inline int is_ident_char(unsigned char c) { return CLASS[c] & (C_IDSTART | C_DIGIT); }
+static inline int is_digit(unsigned char c) { return CLASS[c] & C_DIGIT; }
+static inline int is_hspace(unsigned char c) { return CLASS[c] & C_HSPACE; }
 
 /* ---------------------------------------------------------------- cleaning */
 
 char *sc_clean(char *text, size_t *len) {
+
   size_t n = *len;
-  int need = memchr(text, '\r', n) != NULL;
-  if (!need) {
-    for (const char *q = text; (q = memchr(q, '\\', (size_t)(text + n - q))) != NULL; q++) {
-      const char *r = q + 1;
-      while (r < text + n && (*r == ' ' || *r == '\t' || *r == '\f' || *r == '\v')) r++;
-      if (r < text + n && *r == '\n') { need = 1; break; }
-    }
+  /* find the first splice or CR; most files have neither */
+  const char *first = NULL;
+  for (const char *q = text; q < text + n;) {
+    const char *bs = memchr(q, '\\', (size_t)(text + n - q));
+    if (!bs) break;
+    const char *r = bs + 1;
+    while (r < text + n && (*r == ' ' || *r == '\t' || *r == '\f' || *r == '\v')) r++;
+    if (r < text + n && (*r == '\n' || *r == '\r')) { first = bs; break; }
+    q = bs + 1;
   }
-  if (!need) return text;
-  char *out = sc_alloc(n + 1);
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
+  const char *cr = memchr(text, '\r', n);
+  if (cr && (!first || cr < first)) first = cr;
+  if (!first) return text;
+  char *out = sc_alloc_raw(n + 1);
+  size_t o = (size_t)(first - text);
+  memcpy(out, text, o);
+  for (size_t i = o; i < n;) {
+    /* copy a run without backslashes or CRs at once (the text is NUL-terminated; a NUL inside it is copied
+     * like any other byte) */
+    size_t j = i + strcspn(text + i, "\\\r");
+    while (j < n && text[j] == 0) j = j + 1 + strcspn(text + j + 1, "\\\r");
+    if (j > n) j = n;
+    memcpy(out + o, text + i, j - i);
+    o += j - i;
+    i = j;
+    if (i >= n) break;
     char c = text[i];
-    if (c == '\r' && i + 1 < n && text[i + 1] == '\n') continue; /* CRLF */
+    if (c == '\r' && i + 1 < n && text[i + 1] == '\n') { i++; continue; } /* CRLF */
     if (c == '\\') {
-      size_t j = i + 1;
-      while (j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\f' || text[j] == '\v')) j++;
-      if (j < n && text[j] == '\r' && j + 1 < n && text[j + 1] == '\n') j++;
-      if (j < n && text[j] == '\n') { i = j; continue; } /* a splice: backslash (blanks) newline */
+      size_t k = i + 1;
+      while (k < n && (text[k] == ' ' || text[k] == '\t' || text[k] == '\f' || text[k] == '\v')) k++;
+      if (k < n && text[k] == '\r' && k + 1 < n && text[k + 1] == '\n') k++;
+      if (k < n && text[k] == '\n') { i = k + 1; continue; } /* a splice: backslash (blanks) newline */
     }
     out[o++] = c;
+    i++;
   }
   out[o] = 0;
   *len = o;
@@ -151,6 +181,14 @@ const char *sc_skip_line(const char *p, const char *end, int *had_tokens) {
   const char *begin = p;
   int had = 0;
   while (p < end) {
+    /* plain text: anything but a newline, a quote, an apostrophe or a slash (the text is NUL-terminated;
+     * strcspn also stops at a NUL inside it, which is then stepped over) */
+    if (!(CLASS[(unsigned char)*p] & C_TEXT)) {
+      had = 1;
+      p += strcspn(p, "\n\"'/");
+      if (p < end && *p == 0) p++;
+      continue;
+    }
     char c = *p;
     switch (c) {
       case '\n':
@@ -191,30 +229,57 @@ const char *sc_skip_line(const char *p, const char *end, int *had_tokens) {
 
 /* ---------------------------------------------------------------- directive tokens */
 
-typedef struct {
-  const char *s;
-  uint8_t len, punct;
-} punct_t;
-
-/* longest first within each leading character */
-static const punct_t PUNCTS[] = {
-    {"...", 3, P_ELLIPSIS}, {"<<=", 3, P_OTHER}, {">>=", 3, P_OTHER}, {"->*", 3, P_OTHER}, {"%:%:", 4, P_HASHHASH},
-    {"##", 2, P_HASHHASH}, {"<<", 2, P_SHL}, {">>", 2, P_SHR}, {"<=", 2, P_LE}, {">=", 2, P_GE}, {"==", 2, P_EQ},
-    {"!=", 2, P_NE}, {"&&", 2, P_ANDAND}, {"||", 2, P_OROR}, {"->", 2, P_OTHER}, {"++", 2, P_OTHER},
-    {"--", 2, P_OTHER}, {"+=", 2, P_OTHER}, {"-=", 2, P_OTHER}, {"*=", 2, P_OTHER}, {"/=", 2, P_OTHER},
-    {"%=", 2, P_OTHER}, {"&=", 2, P_OTHER}, {"|=", 2, P_OTHER}, {"^=", 2, P_OTHER}, {"::", 2, P_OTHER},
-    {".*", 2, P_OTHER}, {"<:", 2, P_OTHER}, {":>", 2, P_OTHER}, {"<%", 2, P_OTHER}, {"%>", 2, P_OTHER},
-    {"%:", 2, P_HASH}, {"#", 1, P_HASH}, {"(", 1, P_LPAREN}, {")", 1, P_RPAREN}, {",", 1, P_COMMA},
-    {"<", 1, P_LT}, {">", 1, P_GT}, {"&", 1, P_AND}, {"|", 1, P_OR}, {"^", 1, P_XOR}, {"!", 1, P_NOT},
-    {"~", 1, P_TILDE}, {"+", 1, P_PLUS}, {"-", 1, P_MINUS}, {"*", 1, P_STAR}, {"/", 1, P_SLASH},
-    {"%", 1, P_PERCENT}, {"?", 1, P_QUESTION}, {":", 1, P_COLON}, {"=", 1, P_ASSIGN}, {"[", 1, P_OTHER},
-    {"]", 1, P_OTHER}, {"{", 1, P_OTHER}, {"}", 1, P_OTHER}, {";", 1, P_OTHER}, {".", 1, P_OTHER},
-    {NULL, 0, 0}};
+/* The punctuator at p (longest match): its length and what it is. */
+static int punct_at(const char *p, const char *end, uint8_t *punct) {
+  size_t left = (size_t)(end - p);
+  char c = p[0], d = left > 1 ? p[1] : 0, e = left > 2 ? p[2] : 0;
+  *punct = P_OTHER;
+  switch (c) {
+    case '(': *punct = P_LPAREN; return 1;
+    case ')': *punct = P_RPAREN; return 1;
+    case ',': *punct = P_COMMA; return 1;
+    case '?': *punct = P_QUESTION; return 1;
+    case '~': *punct = P_TILDE; return 1;
+    case '[': case ']': case '{': case '}': case ';': return 1;
+    case '#': if (d == '#') { *punct = P_HASHHASH; return 2; } *punct = P_HASH; return 1;
+    case '<':
+      if (d == '<') { if (e == '=') return 3; *punct = P_SHL; return 2; }
+      if (d == '=') { *punct = P_LE; return 2; }
+      if (d == ':' || d == '%') return 2;
+      *punct = P_LT; return 1;
+    case '>':
+      if (d == '>') { if (e == '=') return 3; *punct = P_SHR; return 2; }
+      if (d == '=') { *punct = P_GE; return 2; }
+      *punct = P_GT; return 1;
+    case '=': if (d == '=') { *punct = P_EQ; return 2; } *punct = P_ASSIGN; return 1;
+    case '!': if (d == '=') { *punct = P_NE; return 2; } *punct = P_NOT; return 1;
+    case '&': if (d == '&') { *punct = P_ANDAND; return 2; } if (d == '=') return 2; *punct = P_AND; return 1;
+    case '|': if (d == '|') { *punct = P_OROR; return 2; } if (d == '=') return 2; *punct = P_OR; return 1;
+    case '^': if (d == '=') return 2; *punct = P_XOR; return 1;
+    case '+': if (d == '+' || d == '=') return 2; *punct = P_PLUS; return 1;
+    case '-': if (d == '>') return e == '*' ? 3 : 2; if (d == '-' || d == '=') return 2; *punct = P_MINUS; return 1;
+    case '*': if (d == '=') return 2; *punct = P_STAR; return 1;
+    case '/': if (d == '=') return 2; *punct = P_SLASH; return 1;
+    case '%':
+      if (d == ':') {
+        if (e == '%' && left > 3 && p[3] == ':') { *punct = P_HASHHASH; return 4; }
+        *punct = P_HASH; return 2;
+      }
+      if (d == '=' || d == '>') return 2;
+      *punct = P_PERCENT; return 1;
+    case ':': if (d == ':' || d == '>') return 2; *punct = P_COLON; return 1;
+    case '.':
+      if (d == '.' && e == '.') { *punct = P_ELLIPSIS; return 3; }
+      if (d == '*') return 2;
+      return 1;
+    default: return 0;
+  }
+}
 
 void sc_lex(const char **pp, const char *end, tok_t *t) {
   const char *p = *pp;
   memset(t, 0, sizeof *t);
-  if (sc_skip_ws(&p, end)) t->flags |= F_WS;
+  if (p < end && (is_hspace((unsigned char)*p) || *p == '/') && sc_skip_ws(&p, end)) t->flags |= F_WS;
   if (p >= end || *p == '\n') {
     t->type = T_END;
     t->p = p;
@@ -274,15 +339,15 @@ void sc_lex(const char **pp, const char *end, tok_t *t) {
     *pp = p;
     return;
   }
-  for (const punct_t *q = PUNCTS; q->s; q++) {
-    if (q->s[0] == (char)c && (size_t)(end - p) >= q->len && memcmp(p, q->s, q->len) == 0) {
-      t->type = T_PUNCT;
-      t->punct = q->punct;
-      t->p = s;
-      t->len = q->len;
-      *pp = p + q->len;
-      return;
-    }
+  uint8_t pu;
+  int plen = punct_at(p, end, &pu);
+  if (plen) {
+    t->type = T_PUNCT;
+    t->punct = pu;
+    t->p = s;
+    t->len = (uint32_t)plen;
+    *pp = p + plen;
+    return;
   }
   t->type = T_OTHER;
   t->p = s;

@@ -171,6 +171,8 @@ static void collect_flags(const scan_request_t *rq) {
     if (strcmp(a, "-fno-operator-names") == 0) sc_lang.operator_names = 0;
     if (strcmp(a, "-Werror") == 0 || strcmp(a, "-Werror=cpp") == 0 || strcmp(a, "-pedantic-errors") == 0) sc_lang.werror = 1;
     if (strcmp(a, "-trigraphs") == 0) sc_lang.trigraphs = 1;
+    if (strcmp(a, "-fno-canonical-system-headers") == 0) sc_lang.no_canonical = 1;
+    if (strcmp(a, "-fcanonical-system-headers") == 0) sc_lang.no_canonical = 0;
     /* include paths and macro definitions: part of the probe, not of the builtin queries */
     int sep = in_list(INCLUDE_PATH_OPTS, a) || in_list(DEFINE_OPTS, a);
     int joined = !sep && (joined_of(INCLUDE_PATH_OPTS, a) || joined_of(DEFINE_OPTS, a) || starts(a, "--include-directory=") ||

@@ -31,6 +31,12 @@ typedef struct block {
 static block_t *g_arena;
 
 void *sc_alloc(size_t n) {
+  void *p = sc_alloc_raw(n);
+  memset(p, 0, n);
+  return p;
+}
+
+void *sc_alloc_raw(size_t n) {
   n = (n + 15) & ~(size_t)15;
   if (!g_arena || g_arena->used + n > g_arena->cap) {
     size_t cap = n > (1u << 20) ? n : (1u << 20);
@@ -43,12 +49,11 @@ void *sc_alloc(size_t n) {
   }
   void *p = g_arena->data + g_arena->used;
   g_arena->used += n;
-  memset(p, 0, n);
   return p;
 }
 
 char *sc_strndup(const char *s, size_t n) {
-  char *p = sc_alloc(n + 1);
+  char *p = sc_alloc_raw(n + 1);
   memcpy(p, s, n);
   p[n] = 0;
   return p;
@@ -68,7 +73,14 @@ static old_region_t *g_old_scratch;
 
 size_t sc_mark(void) { return g_scratch_used; }
 
+static void *scratch_raw(size_t n);
 void *sc_scratch(size_t n) {
+  void *p = scratch_raw(n);
+  memset(p, 0, n);
+  return p;
+}
+
+static void *scratch_raw(size_t n) {
   n = (n + 15) & ~(size_t)15;
   if (g_scratch_used + n > g_scratch_cap) {
     size_t cap = g_scratch_cap ? g_scratch_cap * 2 : (1u << 20);
@@ -89,7 +101,6 @@ void *sc_scratch(size_t n) {
   }
   void *p = g_scratch + g_scratch_used;
   g_scratch_used += n;
-  memset(p, 0, n);
   return p;
 }
 
@@ -255,7 +266,7 @@ void sc_symbols_reset(void) {
 void tv_push(tokv_t *tv, const tok_t *t) {
   if (tv->n == tv->cap) {
     int cap = tv->cap ? tv->cap * 2 : 16;
-    tok_t *v = tv->scratch ? sc_scratch(sizeof(tok_t) * (size_t)cap) : sc_alloc(sizeof(tok_t) * (size_t)cap);
+    tok_t *v = tv->scratch ? scratch_raw(sizeof(tok_t) * (size_t)cap) : sc_alloc(sizeof(tok_t) * (size_t)cap);
     if (tv->n) memcpy(v, tv->v, sizeof(tok_t) * (size_t)tv->n);
     tv->v = v;
     tv->cap = cap;

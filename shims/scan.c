@@ -3,6 +3,7 @@
  * #include_next), the same conditionals, the same implicit and command-line includes — and lists the
  * files in gcc's order and spelling. Text lines are stepped over, never expanded: only directives decide
  * which files are read. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,9 @@ static int g_any_once;
 typedef struct {
   char *name;          /* spelling of the directory: the path of a file in it is name/file */
   int sysp;
+  int listed;          /* 0: not read yet; 1: names read; -1: too large or unreadable: every name is tried */
+  uint64_t *names;     /* hashes of the entries' names, open addressing (0 = empty) */
+  size_t nslots;
 } dir_t;
 
 static dir_t *g_chain;  /* quote dirs, then bracket dirs */
@@ -109,6 +113,107 @@ static file_t *open_file(const char *path) {
   return f;
 }
 
+/* The realpath of a directory, once per scan. */
+typedef struct rdir {
+  char *dir, *real;
+  struct rdir *next;
+} rdir_t;
+static rdir_t *g_rdirs[1024];
+
+static const char *real_dir(const char *dir) {
+  uint64_t h = sc_hash(dir, strlen(dir));
+  rdir_t **slot = &g_rdirs[h & 1023];
+  for (rdir_t *r = *slot; r; r = r->next)
+    if (strcmp(r->dir, dir) == 0) return r->real;
+  rdir_t *r = sc_alloc(sizeof *r);
+  r->dir = sc_strdup(dir);
+  char *rp = realpath(*dir ? dir : ".", NULL);
+  r->real = rp ? sc_strdup(rp) : NULL;
+  free(rp);
+  r->next = *slot;
+  *slot = r;
+  return r->real;
+}
+
+/* gcc names a header found in a system directory by its realpath when that is shorter (symbolic links,
+ * "." and ".." resolved; -fno-canonical-system-headers turns it off): the same file, under that name. */
+static file_t *canonical(file_t *f) {
+  if (sc_lang.no_canonical) return f;
+  const char *slash = strrchr(f->path, '/');
+  char *canon = NULL;
+  struct stat st;
+  if (lstat(f->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    char *rp = realpath(f->path, NULL);
+    if (rp) canon = sc_strdup(rp);
+    free(rp);
+  } else {
+    const char *rd = real_dir(slash ? sc_strndup(f->path, (size_t)(slash - f->path)) : "");
+    if (rd) canon = join(rd, slash ? slash + 1 : f->path);
+  }
+  if (!canon || strlen(canon) >= strlen(f->path)) return f;
+  uint64_t h = sc_hash(canon, strlen(canon));
+  file_t **slot = &g_files[h & (FILE_SLOTS - 1)];
+  for (file_t *o = *slot; o; o = o->next)
+    if (strcmp(o->path, canon) == 0 && o->text) return o;
+  file_t *a = sc_alloc(sizeof *a);
+  *a = *f;
+  a->path = canon;
+  a->listed = a->stacked = a->once = 0;
+  a->guard = NULL;
+  a->next = *slot;
+  *slot = a;
+  a->all = g_all_files;
+  g_all_files = a;
+  return a;
+}
+
+/* Reads a small search directory's entry names once per scan, so that a header can be looked for in it
+ * without a failing open() per directory and name (a build's include directories are mostly small). */
+static void list_dir(dir_t *d) {
+  d->listed = -1;
+  struct stat st;
+  if (stat(*d->name ? d->name : ".", &st) != 0 || !S_ISDIR(st.st_mode) || st.st_size > 65536) return;
+  DIR *dh = opendir(*d->name ? d->name : ".");
+  if (!dh) return;
+  size_t cap = 64, n = 0;
+  uint64_t *h = malloc(sizeof(uint64_t) * cap);
+  struct dirent *e;
+  while (h && (e = readdir(dh)) != NULL) {
+    if (n == cap) {
+      cap *= 2;
+      uint64_t *g = realloc(h, sizeof(uint64_t) * cap);
+      if (!g) { free(h); h = NULL; break; }
+      h = g;
+    }
+    h[n++] = sc_hash(e->d_name, strlen(e->d_name)) | 1;
+  }
+  closedir(dh);
+  if (!h) return;
+  d->nslots = 16;
+  while (d->nslots < n * 2) d->nslots *= 2;
+  d->names = sc_alloc(sizeof(uint64_t) * d->nslots);
+  for (size_t i = 0; i < n; i++) {
+    size_t j = (size_t)h[i] & (d->nslots - 1);
+    while (d->names[j] && d->names[j] != h[i]) j = (j + 1) & (d->nslots - 1);
+    d->names[j] = h[i];
+  }
+  free(h);
+  d->listed = 1;
+}
+
+/* Whether name (its first path component) may be in directory d; 0 only when it is certainly not. */
+static int dir_may_have(dir_t *d, const char *name) {
+  if (d->listed == 0) list_dir(d);
+  if (d->listed < 0) return 1;
+  const char *slash = strchr(name, '/');
+  size_t n = slash ? (size_t)(slash - name) : strlen(name);
+  if (n == 0 || (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.')) return 1;
+  uint64_t h = sc_hash(name, n) | 1;
+  for (size_t j = (size_t)h & (d->nslots - 1); d->names[j]; j = (j + 1) & (d->nslots - 1))
+    if (d->names[j] == h) return 1; /* (a hash match: the open decides) */
+  return 0;
+}
+
 /* Looks name up from chain index start on. */
 static file_t *search_from(int start, const char *name, int *idx) {
   uint64_t h = sc_hash(name, strlen(name)) * 31 + (uint64_t)(start + 7);
@@ -121,8 +226,12 @@ static file_t *search_from(int start, const char *name, int *idx) {
   file_t *found = NULL;
   int at = -1;
   for (int i = start; i < g_nchain && !found; i++) {
+    if (!dir_may_have(&g_chain[i], name)) continue;
     found = open_file(join(g_chain[i].name, name));
-    if (found) at = i;
+    if (found) {
+      at = i;
+      if (g_chain[i].sysp) found = canonical(found);
+    }
   }
   lookup_t *l = sc_alloc(sizeof *l);
   l->start = start;
@@ -168,7 +277,7 @@ static file_t *find_include(const char *name, enum inc_type type, const ctx_t *c
     if (f) {
       *dir_idx = -1;
       *dir_sysp = type == INC_CMDLINE ? 0 : cur->sysp;
-      return f;
+      return *dir_sysp ? canonical(f) : f;
     }
     start = 0;
   }
@@ -326,6 +435,8 @@ static void check_pragma_operators(file_t *f) {
   if (f->scanned_pragmas) return;
   f->scanned_pragmas = 1;
   const char *p = f->text, *end = f->text + f->len;
+  /* strstr stops at a NUL; the text is NUL-terminated, and one inside it only hides what follows it */
+  if (!strstr(p, "_Pragma") && strlen(p) == f->len) return;
   while ((p = memmem(p, (size_t)(end - p), "_Pragma", 7)) != NULL) {
     const char *q = p + 7;
     const char *e = memchr(q, '\n', (size_t)(end - q));
@@ -385,7 +496,7 @@ static void process_file(file_t *f, int sysp, int is_main, int dir_idx) {
   }
   f->stacked++;
   g_depth++;
-  if (memmem(f->text, f->len, "_Pragma", 7)) check_pragma_operators(f);
+  check_pragma_operators(f);
   ctx_t saved = g_ctx;
   g_ctx.file = f;
   g_ctx.dir_idx = dir_idx;
@@ -560,6 +671,7 @@ static void init_symbols(void) {
   sc_symbols_reset();
   memset(g_files, 0, sizeof g_files);
   memset(g_lookups, 0, sizeof g_lookups);
+  memset(g_rdirs, 0, sizeof g_rdirs);
   g_all_files = NULL;
   g_any_once = 0;
   g_deps = NULL;
@@ -591,6 +703,7 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
     sc_arena_free();
     return 0;
   }
+  sc_lex_init();
   init_symbols();
   g_user_only = rq->user_only;
   g_missing_ok = rq->missing_ok;

@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultScanCacheDir, generateShims, resolveRealTool, shimEnv, type ShimSet } from '../../src/shim/generate.js';
+import { defaultProbeCacheDir, defaultScanCacheDir, generateShims, resolveRealTool, shimEnv, type ShimSet } from '../../src/shim/generate.js';
 import { toolKind } from '../../src/shim/tools.js';
 import { REAL_PATH, isElf, makeShims, run, tempDir, write } from './helpers.js';
 
@@ -110,8 +110,11 @@ describe('generateShims', () => {
       CONTINUITY_ENDPOINT: '127.0.0.1:1',
       CONTINUITY_SECRET: 'x',
       CONTINUITY_SCAN_CACHE: defaultScanCacheDir(),
+      CONTINUITY_PROBE_CACHE: defaultProbeCacheDir(),
     });
     expect(shimEnv(set, 'confess', { scanCache: null })['CONTINUITY_SCAN_CACHE']).toBeUndefined();
+    expect(shimEnv(set, 'confess', { probeCache: '/tmp/p' })['CONTINUITY_PROBE_CACHE']).toBe('/tmp/p');
+    expect(shimEnv(set, 'observe', {})['CONTINUITY_PROBE_CACHE']).toBeUndefined();
     expect(shimEnv(set, 'confess', { scanCache: '/tmp/sc' })['CONTINUITY_SCAN_CACHE']).toBe('/tmp/sc');
     expect(shimEnv(set, 'observe', {})['CONTINUITY_SCAN_CACHE']).toBeUndefined();
   });
