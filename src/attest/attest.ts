@@ -74,7 +74,7 @@ export function signProof(proof: DischargeProof, key: KeyPair): DischargeProof {
 }
 
 function checkRecord(r: BuildRecord): string | null {
-  if (r.version !== 1) return `build record version ${String(r.version)} is not 1`;
+  if (r.version !== 2) return `build record version ${String(r.version)} is not 2`;
   if (!BUILD_ID.test(r.buildId)) return `build id ${JSON.stringify(r.buildId)} is not a plain name ([A-Za-z0-9._-])`;
   if (!Number.isSafeInteger(r.startTime) || !Number.isSafeInteger(r.endTime)) return 'build start and end times must be integers';
   return null;

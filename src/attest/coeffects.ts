@@ -218,9 +218,7 @@ export async function deriveCoeffects(record: BuildRecord, now: number): Promise
   const add = (w: FilesystemAccess): void => {
     fs.set(`${w.path}\0${w.mode}\0${w.contentHash ?? ''}`, w);
   };
-  for (const a of record.actions) {
-    for (const i of a.inputs) add({ path: i.path, mode: 'read', contentHash: i.sha256, timestamp: record.startTime });
-  }
+  for (const i of record.inputs) add({ path: i.path, mode: 'read', contentHash: i.sha256, timestamp: record.startTime });
   for (const p of record.toolchainPaths) {
     let st;
     try {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { hashFile, knownToHoldSync, rememberOwn } from '../util/hash-memo.js';
 import { eachLimit } from '../util/limit.js';
 import { type Sha256, sha256Hex } from '../model/hash.js';
-import type { BuildRecord, BuildRecordAction, BuildRecordOutput } from '../model/build-record.js';
+import type { BuildRecord, BuildRecordAction, BuildRecordInput, BuildRecordOutput } from '../model/build-record.js';
 import { type Result, ok, err } from '../model/result.js';
 import type { ActionsFile, LoweredAction } from '../lower/actions.js';
 import { actionGraph, computeKeys } from '../lower/key.js';
@@ -199,21 +199,34 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     if (bytes && rec) outputs.set(rel, { ...rec, sha256: sha256Hex(bytes) });
   }
   const closure = new Set<string>();
+  const inputs: BuildRecordInput[] = [];
+  const inputIndex = new Map<string, number>();
+  const indexOf = (path: string, sha256: Sha256): number => {
+    const k = `${sha256}${path}`;
+    let n = inputIndex.get(k);
+    if (n === undefined) {
+      n = inputs.length;
+      inputs.push({ path, sha256 });
+      inputIndex.set(k, n);
+    }
+    return n;
+  };
   const recActions: BuildRecordAction[] = actions.map((a) => {
     a.closure.forEach((p) => closure.add(p));
     return {
       key: a.key, category: a.kind, identifier: a.action.identifier, cached: cachedIds.has(a.id),
-      inputs: a.inputs.map((i) => ({ path: i.path, sha256: i.kind === 'source' ? i.sha256 : outputHash(ctx.done.get(i.producer), i.output) })),
+      inputs: a.inputs.map((i) => indexOf(i.path, i.kind === 'source' ? i.sha256 : outputHash(ctx.done.get(i.producer), i.output))),
       coeffects: [],
     };
   });
   const record: BuildRecord = {
-    version: 1,
+    version: 2,
     buildId: randomUUID(),
     derivationHash: sha256Hex(actions.map((a) => a.key).sort().join('\n')),
     startTime,
     endTime: Date.now(),
     outputs: [...outputs.values()].sort((x, y) => (x.path < y.path ? -1 : 1)),
+    inputs,
     actions: recActions,
     toolchainPaths: [...closure].sort(),
     coeffectsFile: file.coeffectsFile,

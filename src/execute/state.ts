@@ -98,6 +98,7 @@ function lazyRecord(head: Pick<BuildRecord, 'version' | 'buildId' | 'startTime' 
     ...head,
     get derivationHash() { return get().derivationHash; },
     get outputs() { return get().outputs; },
+    get inputs() { return get().inputs; },
     get actions() { return get().actions; },
     get toolchainPaths() { return get().toolchainPaths; },
     get coeffectsFile() { return get().coeffectsFile; },
@@ -129,7 +130,7 @@ export async function upToDate(stateDir: string, id: BuildIdentity): Promise<UpT
   if (h.code !== codeIdentity() || !allHold(h.witnesses)) return null;
   const body = text.slice(nl + 1);
   if (!body.startsWith('{"')) return null;
-  const head = { version: 1 as const, buildId: randomUUID(), startTime, endTime: Date.now() };
+  const head = { version: 2 as const, buildId: randomUUID(), startTime, endTime: Date.now() };
   const recordPath = recordPathOf(id.out);
   await writeFileAtomic(recordPath, `${JSON.stringify(head).slice(0, -1)},${body.slice(1)}\n`);
   return { actions: h.actions, record: lazyRecord(head, body), recordPath };

@@ -1,5 +1,7 @@
 // What `continuity build` hands to attestation: every output with its hash and the action that made it,
 // and the evidence for the build's coeffects. Written as <out>/.continuity/build-record.json.
+// Version 2: every file read is listed once, in `inputs`, and actions name theirs by index (a large build
+// reads the same headers in thousands of actions).
 import type { Sha256, ActionKey } from './hash.js';
 import type { Coeffect } from './seed.js';
 
@@ -21,19 +23,22 @@ export interface BuildRecordAction {
   category: string;
   identifier: string;
   cached: boolean;
-  inputs: BuildRecordInput[];
+  /** what the action read: indices into the record's `inputs` */
+  inputs: number[];
   /** declared needs beyond pure: network, auth, ... (empty for a pure action) */
   coeffects: Coeffect[];
 }
 
 export interface BuildRecord {
-  version: 1;
+  version: 2;
   buildId: string;
   /** sha256 over the sorted action keys of the build */
   derivationHash: Sha256;
   startTime: number;
   endTime: number;
   outputs: BuildRecordOutput[];
+  /** every file an action read, once each */
+  inputs: BuildRecordInput[];
   actions: BuildRecordAction[];
   /** host paths mounted read-only into every sandbox (the toolchain closure) */
   toolchainPaths: string[];

@@ -83,7 +83,8 @@ describe('build → sign → verify → tamper', () => {
     expect(proof.outputHashes).toEqual(record.outputs.map((o) => [o.path, o.sha256]));
     expect(proof.derivationHash).toBe(record.derivationHash);
     expect(proof.signature?.publicKey).toBe(publicKey);
-    const inputs = new Set(record.actions.flatMap((a) => a.inputs.map((i) => i.path)));
+    const inputs = new Set(record.actions.flatMap((a) => a.inputs.map((n) => record.inputs[n]?.path)));
+    expect(inputs.has(undefined)).toBe(false);
     expect(proof.filesystemAccess.filter((f) => inputs.has(f.path)).length).toBe(inputs.size);
     expect(record.toolchainPaths.length).toBeGreaterThan(0);
 

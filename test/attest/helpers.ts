@@ -39,18 +39,19 @@ export function makeRecord(out: string, buildId: string, files: Record<string, s
     return { path, sha256: sha256Hex(content), actionKey: sha256Hex(`action for ${path}`) as string as ActionKey };
   });
   return {
-    version: 1,
+    version: 2,
     buildId,
     derivationHash: sha256Hex(outputs.map((o) => o.actionKey).sort().join('\n')),
     startTime: NOW - 1000,
     endTime: NOW - 10,
     outputs,
-    actions: outputs.map((o) => ({
+    inputs: outputs.map((o) => ({ path: `/continuity/src/${o.path}.in`, sha256: sha256Hex(`input of ${o.path}`) })),
+    actions: outputs.map((o, n) => ({
       key: o.actionKey,
       category: 'custom',
       identifier: o.path,
       cached: false,
-      inputs: [{ path: `/continuity/src/${o.path}.in`, sha256: sha256Hex(`input of ${o.path}`) }],
+      inputs: [n],
       coeffects: coeffects[o.path] ?? [],
     })),
     toolchainPaths: [],

@@ -18,9 +18,14 @@ describe('building the c-lib graph', () => {
     expect(statSync(join(out, 'hello')).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, 'libgreet.a')).mode & 0o777).toBe(0o644);
     const record = JSON.parse(readFileSync(join(out, '.continuity', 'build-record.json'), 'utf8'));
-    expect(record.version).toBe(1);
+    expect(record.version).toBe(2);
     expect(record.outputs.map((o: { path: string }) => o.path).sort()).toEqual([...OUTPUTS].sort());
     expect(record.actions).toHaveLength(5);
+    // every file read is listed once, and each action names what it read by index
+    const listed = record.inputs.map((i: { path: string; sha256: string }) => `${i.path} ${i.sha256}`);
+    expect(new Set(listed).size).toBe(listed.length);
+    const link = record.actions.find((a: { identifier: string }) => a.identifier === 'hello');
+    expect(link.inputs.map((n: number) => record.inputs[n].path).sort()).toEqual(['/continuity/build/CMakeFiles/hello.dir/app/main.c.o', '/continuity/build/libgreet.a']);
     expect(record.toolchainPaths).toContain('/usr');
   });
 

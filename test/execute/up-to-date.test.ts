@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRig } from '../fixtures/graphs/rig.js';
-import { compileCli } from './harness.js';
+import { cli, compileCli } from './harness.js';
 import { cliBuild, dependentsOf } from './compare.js';
 import type { SerializedGraph } from '../../src/model/graph.js';
 
@@ -101,6 +101,23 @@ describe('up-to-date builds', () => {
       expect(keys(replaced).get(id)).not.toBe(keys(first).get(id));
     }
     expect(upToDate((await cliBuild(rig.graphPath, out, store)).stderr)).toBe(true);
+  });
+
+  it('an up-to-date build is signed like any other', async () => {
+    const rig = makeRig('c-lib');
+    const out = join(rig.root, 'out');
+    const store = join(rig.root, 'store');
+    const key = join(rig.root, 'signing.key');
+    const ledger = join(rig.root, 'ledger');
+    expect((await cli(['keygen', '--out', key])).code).toBe(0);
+    await settle();
+    const first = await cliBuild(rig.graphPath, out, store, ['--key', key, '--ledger', ledger]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await cliBuild(rig.graphPath, out, store, ['--key', key, '--ledger', ledger]);
+    expect([second.code, upToDate(second.stderr)]).toEqual([0, true]);
+    expect(second.stderr).toContain(`continuity: signed build ${second.record?.buildId} (${first.record?.outputs.length} attestations, pure) into ${ledger}`);
+    const v = await cli(['verify', second.record?.buildId ?? '', '--ledger', ledger, '--trusted-keys', join(rig.root, 'signing.pub')]);
+    expect(v.code, v.stderr).toBe(0);
   });
 
   it('a rewritten graph file, or another sandbox mode, is not taken for the last build', async () => {
