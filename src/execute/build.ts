@@ -64,29 +64,26 @@ export interface BuildSummary {
 
 /** Rehashes source inputs; when any changed since lowering, recomputes every key. */
 export async function refreshSources(file: ActionsFile): Promise<Result<ActionsFile, string>> {
-  const seen = new Map<string, Sha256>();
+  const now = new Map<string, Sha256>();
   let changed = false;
-  const actions: LoweredAction[] = [];
   for (const a of file.actions) {
-    const inputs = [];
     for (const i of a.inputs) {
-      if (i.kind !== 'source') {
-        inputs.push(i);
-        continue;
-      }
-      let h = seen.get(i.host);
-      if (!h) {
+      if (i.kind !== 'source') continue;
+      let h = now.get(i.host);
+      if (h === undefined) {
         const got = await hashFile(i.host);
         if (!got) return err(`action ${a.id} (${a.action.identifier}) reads ${i.host}, which is missing`);
-        h = got;
-        seen.set(i.host, h);
+        now.set(i.host, (h = got));
       }
       if (h !== i.sha256) changed = true;
-      inputs.push({ ...i, sha256: h });
     }
-    actions.push({ ...a, inputs });
   }
+  // nothing changed (the common case): the actions as they are, without copying millions of inputs
   if (!changed) return ok(file);
+  const actions: LoweredAction[] = file.actions.map((a) => ({
+    ...a,
+    inputs: a.inputs.map((i) => (i.kind === 'source' && now.get(i.host) !== i.sha256 ? { ...i, sha256: now.get(i.host) as Sha256 } : i)),
+  }));
   const keyed = computeKeys(actions);
   return keyed.ok ? ok({ ...file, actions: keyed.value }) : keyed;
 }

@@ -28,15 +28,10 @@ export function actionGraph(actions: readonly LoweredAction[]): Result<DirectedG
   return ok(g);
 }
 
-function keyOne(a: LoweredAction, keys: ReadonlyMap<string, ActionKey>): { key: ActionKey; inputs: StorePath[] } {
-  const inputs: StorePath[] = a.inputs.map((i) => {
-    if (i.kind === 'source') return { hash: i.sha256, name: i.path };
-    const pk = keys.get(i.producer);
-    if (!pk) throw new Error(`key of ${i.producer} not computed before ${a.id}`);
-    return { hash: outputAddress(pk, i.output), name: i.path };
-  });
+/** What an action's key is the hash of, before encoding (inputs as store paths, sorted by name). */
+export function keyObject(a: LoweredAction, inputs: readonly StorePath[]): Record<string, unknown> {
   const tc = a.toolchain;
-  const canonical = canonicalJson({
+  return {
     v: 1,
     kind: a.kind,
     cwd: a.cwd,
@@ -45,8 +40,40 @@ function keyOne(a: LoweredAction, keys: ReadonlyMap<string, ActionKey>): { key: 
     inputs: [...inputs].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
     outputs: a.outputs.map((o) => [o.name, o.path]).sort(),
     toolchain: { compiler: tc.compiler.hash, version: tc.version, host: tc.host, target: tc.target, hostOther: tc.hostOther, targetOther: tc.targetOther, sysroot: tc.sysroot?.hash ?? null },
+  };
+}
+
+/**
+ * canonicalJson(keyObject(a, inputs)), with each input's encoding taken from `pieces` once made: at
+ * 10,000 compiles the same few thousand headers recur in almost every key, two million times in all.
+ */
+export function keyText(a: LoweredAction, inputs: readonly StorePath[], pieces: Map<string, string>): string {
+  const o = keyObject(a, inputs);
+  const sorted = o['inputs'] as StorePath[];
+  let text = '[';
+  for (let n = 0; n < sorted.length; n++) {
+    const i = sorted[n] as StorePath;
+    const id = `${i.hash}${i.name}`;
+    let piece = pieces.get(id);
+    if (piece === undefined) {
+      piece = canonicalJson(i);
+      pieces.set(id, piece);
+    }
+    text += n === 0 ? piece : `,${piece}`;
+  }
+  text += ']';
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${k === 'inputs' ? text : canonicalJson(o[k])}`).join(',')}}`;
+}
+
+function keyOne(a: LoweredAction, keys: ReadonlyMap<string, ActionKey>, pieces: Map<string, string>): { key: ActionKey; inputs: StorePath[] } {
+  const inputs: StorePath[] = a.inputs.map((i) => {
+    if (i.kind === 'source') return { hash: i.sha256, name: i.path };
+    const pk = keys.get(i.producer);
+    if (!pk) throw new Error(`key of ${i.producer} not computed before ${a.id}`);
+    return { hash: outputAddress(pk, i.output), name: i.path };
   });
-  return { key: actionKeyOf(canonical), inputs };
+  return { key: actionKeyOf(keyText(a, inputs, pieces)), inputs };
 }
 
 /** Computes every action's key in dependency order (and the model Action's input store paths). */
@@ -56,9 +83,10 @@ export function computeKeys(actions: LoweredAction[]): Result<LoweredAction[], s
   const byId = new Map(actions.map((a) => [a.id, a]));
   const keys = new Map<string, ActionKey>();
   const out = new Map<string, LoweredAction>();
+  const pieces = new Map<string, string>();
   for (const id of topologicalSort(g.value)) {
     const a = byId.get(id) as LoweredAction;
-    const { key, inputs } = keyOne(a, keys);
+    const { key, inputs } = keyOne(a, keys, pieces);
     keys.set(id, key);
     out.set(id, { ...a, key, action: { ...a.action, inputs } });
   }

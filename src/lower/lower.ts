@@ -178,7 +178,9 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
   for (const a of actions) for (const o of a.attributes.outputs) producers.set(o, [...(producers.get(o) ?? []), a.key]);
   const byKey = new Map(actions.map((a) => [a.key, a.attributes]));
   const producerFor = (path: string, consumer: string): string | null => {
-    const ps = (producers.get(path) ?? []).filter((p) => p !== consumer);
+    const all = producers.get(path);
+    if (all === undefined) return null;
+    const ps = all.filter((p) => p !== consumer);
     if (ps.length === 0) return null;
     if (ps.length === 1) return ps[0] as string;
     return ps.find((p) => byKey.get(p)?.inputs.includes(path)) ?? (ps[ps.length - 1] as string);
@@ -222,7 +224,7 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
       if (seen.has(p)) continue;
       seen.add(p);
       const producer = producerFor(p, id);
-      const sandboxPath = rw.inTree(p) ? rw.arg(p) : p;
+      const sandboxPath = rw.path(p);
       if (producer) {
         inputs.push({ kind: 'generated', path: sandboxPath, producer, output: rw.outputName(rw.arg(p)) });
         continue;

@@ -17,6 +17,8 @@ export interface PathRewriter {
   arg(s: string): string;
   /** true when an absolute path lies in the source or build tree */
   inTree(p: string): boolean;
+  /** a path as actions see it: rewritten when it lies in a tree (as `arg` would), else as it is */
+  path(p: string): string;
   /** a rewritten output path → its name: relative to the build tree, or absolute when outside it */
   outputName(sandboxPath: string): string;
 }
@@ -30,9 +32,22 @@ export function pathRewriter(map: TreeMap): PathRewriter {
   pairs.sort((a, b) => b[0].length - a[0].length);
   const re = new RegExp(`(${pairs.map(([p]) => escapeRe(p)).join('|')})(?=/|$|[^A-Za-z0-9._+-])`, 'g');
   const to = new Map(pairs);
+  const arg = (s: string): string => s.replace(re, (m) => to.get(m) ?? m);
+  const inTree = (p: string): boolean => pairs.some(([h]) => p === h || p.startsWith(`${h}/`));
   return {
-    arg: (s) => s.replace(re, (m) => to.get(m) ?? m),
-    inTree: (p) => pairs.some(([h]) => p === h || p.startsWith(`${h}/`)),
+    arg,
+    inTree,
+    // the common case without the regular expression (lowering maps millions of header paths): the
+    // longest tree prefix, when no tree path occurs again further on
+    path: (p) => {
+      for (const [h, sandbox] of pairs) {
+        if (!p.startsWith(h)) continue;
+        const rest = p.slice(h.length);
+        if ((rest === '' || rest.startsWith('/')) && !pairs.some(([x]) => rest.includes(x))) return sandbox + rest;
+        break;
+      }
+      return inTree(p) ? arg(p) : p;
+    },
     outputName: (sp) => (sp.startsWith(`${SANDBOX_BUILD}/`) ? sp.slice(SANDBOX_BUILD.length + 1) : sp),
   };
 }
