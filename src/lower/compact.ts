@@ -37,7 +37,7 @@ export function encodeCompact(root: unknown): string {
     if (typeof v !== 'object') throw new Error(`cannot encode a ${typeof v}`);
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o).filter((k) => o[k] !== undefined);
-    const sig = keys.join('\0');
+    const sig = JSON.stringify(keys); // unambiguous: [] and [''] differ
     let s = shapes.get(sig);
     if (s === undefined) {
       s = shapeList.length;

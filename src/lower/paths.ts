@@ -32,7 +32,16 @@ export function pathRewriter(map: TreeMap): PathRewriter {
   pairs.sort((a, b) => b[0].length - a[0].length);
   const re = new RegExp(`(${pairs.map(([p]) => escapeRe(p)).join('|')})(?=/|$|[^A-Za-z0-9._+-])`, 'g');
   const to = new Map(pairs);
-  const arg = (s: string): string => s.replace(re, (m) => to.get(m) ?? m);
+  // arguments recur across actions (the same -I and -D flags in every compile of a library): each is rewritten once
+  const seen = new Map<string, string>();
+  const arg = (s: string): string => {
+    let r = seen.get(s);
+    if (r === undefined) {
+      r = s.replace(re, (m) => to.get(m) ?? m);
+      seen.set(s, r);
+    }
+    return r;
+  };
   const inTree = (p: string): boolean => pairs.some(([h]) => p === h || p.startsWith(`${h}/`));
   return {
     arg,

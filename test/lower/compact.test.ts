@@ -11,7 +11,7 @@ describe('compact form', () => {
       fc.property(fc.jsonValue(), (v) => {
         expect(decodeCompact(encodeCompact(v))).toEqual(JSON.parse(JSON.stringify(v)));
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 
@@ -25,6 +25,7 @@ describe('compact form', () => {
 
   it('drops undefined fields as JSON does, and refuses text it did not make', () => {
     expect(decodeCompact(encodeCompact({ a: 1, b: undefined, c: [undefined, 'x'] }))).toEqual({ a: 1, c: [null, 'x'] });
+    expect(decodeCompact(encodeCompact([{ '': {} }, {}, { '': 1 }]))).toEqual([{ '': {} }, {}, { '': 1 }]); // no keys and one empty key are two shapes
     expect(decodeCompact(encodeCompact(JSON.parse('{"__proto__": {"x": 1}}')))).toEqual(JSON.parse('{"__proto__": {"x": 1}}'));
     expect(() => decodeCompact('{"strings": []}')).toThrow('not a compact document');
     expect(() => decodeCompact(JSON.stringify({ compact: 1, strings: [], shapes: [], value: 3 }))).toThrow('out of range');
