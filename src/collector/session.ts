@@ -3,11 +3,10 @@
 // report (live feed and spool merged by rid) with the malformed inputs.
 // Must stay true: the spool is merged only after the relay has drained and the collector has closed, so
 // the merge sees every live report first and nothing arrives after it.
-import { readFile } from 'node:fs/promises';
 import { Collector } from './server.js';
 import { startRelay, type Relay, type RelayStats } from './relay.js';
 import type { Report } from '../model/report.js';
-import type { Result } from '../model/result.js';
+import { UserError, type Result } from '../model/result.js';
 
 export interface ReportingOptions {
   /** the shim binary's continuity-relay link; null: the shims report directly */
@@ -56,9 +55,12 @@ export async function openReporting(opts: ReportingOptions): Promise<Reporting> 
       else if (stats?.ok && stats.value.dropped > 0) opts.log(`relay: ${stats.value.dropped} reports not delivered live; the spool has them`);
       await collector.close();
       try {
-        collector.mergeSpoolText(await readFile(spool, 'utf8'));
-      } catch {
-        // no spool: no reports were made
+        await collector.mergeSpoolFile(spool);
+      } catch (e) {
+        // no spool: no reports were made; any other failure would leave the graph short
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw new UserError(`cannot read the spool ${spool}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        }
       }
       return { reports: collector.ordered(), malformed: collector.malformed, relay: stats };
     },

@@ -1,4 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { Collector } from '../../src/collector/server.js';
 import type { Report } from '../../src/model/report.js';
@@ -104,5 +107,45 @@ describe('collector', () => {
     );
     await until(() => c.reports.size === clients * per);
     expect(c.reports.size).toBe(clients * per);
+  });
+
+  it('merges a spool file read in pieces exactly as its text: long lines, characters split between pieces, torn copies', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'continuity-spool-'));
+    const spool = path.join(dir, 'spool.jsonl');
+    const rid = (i: number): string => `${i.toString(16).padStart(16, '0')}-${100 + i}`;
+    // a report longer than a piece (1 MiB), and many with a three-byte character, so one falls across a boundary
+    const long = report(rid(0), { args: ['gcc', '€'.repeat(700_000)] });
+    const many = Array.from({ length: 3000 }, (_, i) => report(rid(i + 1), { cwd: `/tmp/€${'x'.repeat(i % 97)}` }));
+    const lines = [long, ...many].map((r) => JSON.stringify(r));
+    // a torn copy of a report (a writer killed mid-line), then its whole copy
+    const text = ['', lines[0], '', lines[5]?.slice(0, 120), ...lines.slice(1), '  ', ''].join('\n');
+    await fs.writeFile(spool, text);
+    const fromText = new Collector();
+    fromText.mergeSpoolText(text);
+    const fromFile = new Collector();
+    await fromFile.mergeSpoolFile(spool);
+    expect(fromFile.reports.size).toBe(3001);
+    expect(fromFile.ordered()).toEqual(fromText.ordered());
+    expect(fromFile.ordered().find((r) => r.rid === rid(0))).toEqual(long);
+    expect(fromFile.malformed).toEqual(fromText.malformed);
+    expect(fromFile.malformed).toHaveLength(1);
+    // merged again: every line is a report already taken, whole; nothing is added or counted
+    await fromFile.mergeSpoolFile(spool);
+    expect(fromFile.reports.size).toBe(3001);
+    expect(fromFile.malformed).toHaveLength(2); // the torn line, again
+    await expect(new Collector().mergeSpoolFile(path.join(dir, 'none.jsonl'))).rejects.toThrow(/ENOENT/);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('a torn spool copy of a report taken live is still reported as malformed', async () => {
+    c = new Collector();
+    await c.start();
+    const r = report('00000000000000aa-7');
+    await send(`ws://${c.endpoint}/report`, `Bearer ${c.secret}`, [JSON.stringify(r)]);
+    await until(() => c.reports.size === 1);
+    c.mergeSpoolText(`\n${JSON.stringify(r).slice(0, -5)}\n${JSON.stringify(r)}\n`);
+    expect(c.reports.size).toBe(1);
+    expect(c.malformed).toHaveLength(1);
+    expect(c.malformed[0]).toMatch(/^spool: not valid JSON/);
   });
 });
