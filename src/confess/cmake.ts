@@ -12,7 +12,7 @@ import type { CoeffectsFile } from '../model/coeffects.js';
 import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv, REPORT_RELAY } from '../shim/generate.js';
 import { openReporting } from '../collector/session.js';
-import { buildGraph, serializeGraph } from '../graph/build.js';
+import { buildSerializedGraph } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseFindLog, coeffectsOf } from './coeffects.js';
 import { prepareOut, writeConfession, writeEvents } from './outputs.js';
@@ -157,10 +157,9 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
       version: 1, complete: true, system: 'cmake', mode: 'confess', srcdir, builddir,
       created: new Date().toISOString(), errors: [],
     };
-    const { graph, warnings } = buildGraph(reports, customs, attributes, { fakeRoots: [fakeRoot] });
+    const { graph: serialized, warnings } = buildSerializedGraph(reports, customs, attributes, { fakeRoots: [fakeRoot] });
     if (warnings.includes('the graph has a cycle')) throw new UserError('the confessed graph has a cycle');
-    if (warnings.length) graph.setAttribute('warnings', warnings);
-    const serialized = serializeGraph(graph);
+    if (warnings.length) serialized.attributes.warnings = warnings;
     await writeConfession(out, serialized, coeffects);
 
     const actions: Record<string, number> = {};

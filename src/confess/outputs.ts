@@ -1,7 +1,9 @@
 // Writes a confession's files into --out. graph.json goes last: its presence means the rest is complete.
+// The large ones (events.jsonl, graph.json, compile_commands.json) are written a piece at a time.
 import { join } from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeChunksAtomic, writeFileAtomic } from '../util/fs.js';
+import { jsonChunks, prettyArrayChunks } from '../util/json-chunks.js';
 import type { Report } from '../model/report.js';
 import type { SerializedGraph } from '../model/graph.js';
 import type { CoeffectsFile } from '../model/coeffects.js';
@@ -27,12 +29,46 @@ export async function prepareOut(out: string, layout: { remove: readonly string[
 }
 
 export async function writeEvents(out: string, reports: readonly Report[]): Promise<void> {
-  await writeFileAtomic(join(out, 'events.jsonl'), reports.map((r) => JSON.stringify(r)).join('\n') + (reports.length ? '\n' : ''));
+  await writeChunksAtomic(join(out, 'events.jsonl'), (function* () {
+    for (const r of reports) yield `${JSON.stringify(r)}\n`;
+  })());
+}
+
+/** graph.json's text (JSON.stringify(graph) and a newline), a node and an edge at a time. */
+export async function writeGraphJson(file: string, graph: SerializedGraph): Promise<void> {
+  // Millions of edges name a few thousand nodes: each node key is quoted once.
+  const quoted = new Map<string, string>();
+  const q = (s: string): string => {
+    let t = quoted.get(s);
+    if (t === undefined) {
+      t = JSON.stringify(s);
+      quoted.set(s, t);
+    }
+    return t;
+  };
+  const edge = (x: unknown): string => {
+    const e = x as { source: string; target: string };
+    const keys = Object.keys(e);
+    if (keys.length !== 2 || keys[0] !== 'source' || keys[1] !== 'target') return JSON.stringify(e);
+    return `{"source":${q(e.source)},"target":${q(e.target)}}`;
+  };
+  await writeChunksAtomic(file, (function* () {
+    yield* jsonChunks(graph, { edges: edge });
+    yield '\n';
+  })());
+}
+
+/** compile_commands.json: JSON.stringify(entries, null, 2) and a newline, an entry at a time. */
+export async function writeCompileCommands(file: string, entries: readonly unknown[]): Promise<void> {
+  await writeChunksAtomic(file, (function* () {
+    yield* prettyArrayChunks(entries);
+    yield '\n';
+  })());
 }
 
 export async function writeConfession(out: string, graph: SerializedGraph, coeffects: CoeffectsFile | null): Promise<void> {
-  await writeFileAtomic(join(out, 'compile_commands.json'), JSON.stringify(compileCommands(graph), null, 2) + '\n');
+  await writeCompileCommands(join(out, 'compile_commands.json'), compileCommands(graph));
   await writeFileAtomic(join(out, 'graph.dot'), toDot(graph));
   if (coeffects) await writeFileAtomic(join(out, 'coeffects.json'), JSON.stringify(coeffects, null, 2) + '\n');
-  await writeFileAtomic(join(out, 'graph.json'), JSON.stringify(graph) + '\n');
+  await writeGraphJson(join(out, 'graph.json'), graph);
 }

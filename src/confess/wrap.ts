@@ -15,10 +15,10 @@ import type { Report } from '../model/report.js';
 import { isDirectory, isFile, which, writeFileAtomic, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv, RECORDING_SHELL, REPORT_RELAY, type ShimSet } from '../shim/generate.js';
 import { openReporting, type ReportingEndpoint } from '../collector/session.js';
-import { buildGraph, serializeGraph, type CustomStep } from '../graph/build.js';
+import { buildSerializedGraph, type CustomStep } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseShellLog, makeCustomSteps, failedLines } from './make.js';
-import { prepareOut, writeEvents } from './outputs.js';
+import { prepareOut, writeEvents, writeCompileCommands, writeGraphJson } from './outputs.js';
 import { compileCommands, type CompileCommand } from '../emit/compdb.js';
 import { toDot } from '../emit/dot.js';
 import { languageOfExtension } from '../graph/language.js';
@@ -130,9 +130,9 @@ export function wrapCompileCommands(graph: SerializedGraph): CompileCommand[] {
 
 /** compile_commands.json, graph.dot, then graph.json last (its presence means the rest is complete). */
 async function writeWrapOutputs(out: string, graph: SerializedGraph): Promise<void> {
-  await writeFileAtomic(join(out, 'compile_commands.json'), JSON.stringify(wrapCompileCommands(graph), null, 2) + '\n');
+  await writeCompileCommands(join(out, 'compile_commands.json'), wrapCompileCommands(graph));
   await writeFileAtomic(join(out, 'graph.dot'), toDot(graph));
-  await writeFileAtomic(join(out, 'graph.json'), JSON.stringify(graph) + '\n');
+  await writeGraphJson(join(out, 'graph.json'), graph);
 }
 
 /** `-C dir` of a ninja command (the directory its .ninja_log is in). */
@@ -228,14 +228,13 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
       version: 1, complete: errors.length === 0, system: opts.system ?? (isMake(cmd0) ? 'make' : 'wrap'),
       mode: opts.mode, srcdir: resolve(opts.srcdir ?? cwd), builddir, created: new Date().toISOString(), errors,
     };
-    const { graph, warnings } = buildGraph(reports, customs, attributes);
-    if (warnings.length) graph.setAttribute('warnings', warnings);
-    if (materialized.length) (graph as unknown as { setAttribute(k: string, v: unknown): void }).setAttribute('materialized', materialized);
+    const { graph: serialized, warnings } = buildSerializedGraph(reports, customs, attributes);
+    if (warnings.length) serialized.attributes.warnings = warnings;
+    if (materialized.length) (serialized.attributes as unknown as Record<string, unknown>)['materialized'] = materialized;
     if (warnings.includes('the graph has a cycle')) {
-      graph.setAttribute('complete', false);
-      graph.setAttribute('errors', [...errors, 'the graph has a cycle']);
+      serialized.attributes.complete = false;
+      serialized.attributes.errors = [...errors, 'the graph has a cycle'];
     }
-    const serialized = serializeGraph(graph);
     const complete = serialized.attributes.complete;
     let graphFile: string;
     if (complete) {
@@ -243,7 +242,7 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
       graphFile = join(out, 'graph.json');
     } else {
       graphFile = join(out, 'graph.incomplete.json');
-      await writeFileAtomic(graphFile, JSON.stringify(serialized) + '\n');
+      await writeGraphJson(graphFile, serialized);
     }
     const actions: Record<string, number> = {};
     for (const n of serialized.nodes) {

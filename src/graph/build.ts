@@ -1,4 +1,5 @@
-// Reports (and the steps that were not compiler calls) → a graphology DAG of file and action nodes.
+// Reports (and the steps that were not compiler calls) → the DAG of file and action nodes, as graph.json
+// holds it (buildSerializedGraph) or as a graphology graph (buildGraph, the same graph).
 // Invariants: every file has at most one producing action; edges go file → action → file; no cycles.
 import graphology from 'graphology';
 import { hasCycle, topologicalSort } from 'graphology-dag';
@@ -86,6 +87,11 @@ export interface GraphBuildResult {
   warnings: string[];
 }
 
+export interface SerializedGraphBuildResult {
+  graph: SerializedGraph;
+  warnings: string[];
+}
+
 /**
  * Builds the DAG. `ranlib` calls fold into the archive action that made their archive (as `post` steps);
  * queries (-E, --version, ...) are not build steps and are left out.
@@ -96,6 +102,21 @@ export function buildGraph(
   attributes: GraphAttributes,
   opts: { fakeRoots?: readonly string[] } = {},
 ): GraphBuildResult {
+  const { graph, warnings } = buildSerializedGraph(reports, customs, attributes, opts);
+  return { graph: deserializeGraph(graph), warnings };
+}
+
+/**
+ * The graph buildGraph makes, exported as graph.json holds it (nodes and edges in the same order), built
+ * without a graph library's bookkeeping: every edge touches an action, so duplicates are found per action.
+ * Node attributes are the reports' own arrays, not copies.
+ */
+export function buildSerializedGraph(
+  reports: readonly Report[],
+  customs: readonly CustomStep[],
+  attributes: GraphAttributes,
+  opts: { fakeRoots?: readonly string[] } = {},
+): SerializedGraphBuildResult {
   const warnings: string[] = [];
   const pending: PendingAction[] = [];
   const producerOf = new Map<string, PendingAction>();
@@ -168,14 +189,18 @@ export function buildGraph(
   }
 
   pending.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-  const graph: BuildGraph = new DirectedGraph<NodeAttributes, Record<string, never>, GraphAttributes>();
-  graph.replaceAttributes(attributes);
   const fakeRoots = opts.fakeRoots ?? [];
   const isFake = (p: string): boolean => fakeRoots.some((root) => p === root || p.startsWith(root + '/'));
+  const nodes: SerializedGraph['nodes'] = [];
+  const edges: SerializedGraph['edges'] = [];
+  /** path → node key, for the files that are nodes already (one key string per file, shared by its edges) */
+  const fileKeys = new Map<string, string>();
 
   const ensureFile = (path: string, role: FileRole): string => {
-    const key = fileKey(path);
-    if (!graph.hasNode(key)) {
+    let key = fileKeys.get(path);
+    if (key === undefined) {
+      key = fileKey(path);
+      fileKeys.set(path, key);
       const node: FileNode = { type: 'file', path, role: outputRole.get(path) ?? role };
       const tok = tokenOf.get(path);
       if (tok) node.token = tok;
@@ -183,39 +208,89 @@ export function buildGraph(
         node.fake = true;
         node.role = 'fake';
       }
-      graph.addNode(key, node);
+      nodes.push({ key, attributes: node });
     }
     return key;
   };
 
   pending.forEach((p, i) => {
     const key = `action:${i}`;
-    graph.addNode(key, p.attrs);
+    nodes.push({ key, attributes: p.attrs });
     const a = p.attrs;
     const inRole: FileRole = a.category === 'compile' ? 'source' : 'other';
-    for (const f of a.inputs) {
-      const k = ensureFile(f, inRole);
-      if (!graph.hasEdge(k, key)) graph.addEdge(k, key);
-    }
-    for (const f of a.deps) {
-      const k = ensureFile(f, 'header');
-      if (!graph.hasEdge(k, key)) graph.addEdge(k, key);
-    }
+    // this action's edges in the order they are made; an input edge dropped later becomes null
+    const mine: ({ source: string; target: string } | null)[] = [];
+    const inputAt = new Map<string, number>();
+    const into = (k: string): void => {
+      if (inputAt.has(k)) return;
+      inputAt.set(k, mine.length);
+      mine.push({ source: k, target: key });
+    };
+    for (const f of a.inputs) into(ensureFile(f, inRole));
+    for (const f of a.deps) into(ensureFile(f, 'header'));
+    const outs = new Set<string>();
     for (const f of a.outputs) {
       const k = ensureFile(f, 'other');
-      if (graph.hasEdge(key, k)) continue;
-      if (graph.hasEdge(k, key)) {
+      if (outs.has(k)) continue;
+      const at = inputAt.get(k);
+      if (at !== undefined) {
         // A step that rewrites its own input in place (ar q on an existing archive): the input edge goes.
-        graph.dropEdge(k, key);
+        mine[at] = null;
+        inputAt.delete(k);
       }
-      graph.addEdge(key, k);
+      outs.add(k);
+      mine.push({ source: key, target: k });
     }
+    for (const e of mine) if (e !== null) edges.push(e);
   });
 
-  if (hasCycle(graph)) {
+  const graph: SerializedGraph = {
+    attributes: { ...attributes },
+    options: { type: 'directed', multi: false, allowSelfLoops: false },
+    nodes,
+    edges,
+  };
+  if (serializedHasCycle(graph)) {
     warnings.push('the graph has a cycle');
   }
   return { graph, warnings };
+}
+
+/** Whether the graph has a cycle (Kahn's algorithm over node indices); every edge must name a node. */
+export function serializedHasCycle(graph: SerializedGraph): boolean {
+  const index = new Map<string, number>();
+  graph.nodes.forEach((n, i) => index.set(n.key, i));
+  const n = graph.nodes.length;
+  const m = graph.edges.length;
+  const from = new Int32Array(m);
+  const to = new Int32Array(m);
+  const start = new Int32Array(n + 1);
+  const indegree = new Int32Array(n);
+  graph.edges.forEach((e, j) => {
+    const s = index.get(e.source);
+    const t = index.get(e.target);
+    if (s === undefined || t === undefined) throw new Error(`edge ${e.source} -> ${e.target} names a missing node`);
+    from[j] = s;
+    to[j] = t;
+    start[s + 1]!++;
+    indegree[t]!++;
+  });
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const succ = new Int32Array(m);
+  for (let j = 0; j < m; j++) succ[fill[from[j]!]!++] = to[j]!;
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(i);
+  let seen = 0;
+  while (ready.length > 0) {
+    const v = ready.pop() as number;
+    seen++;
+    for (let j = start[v]!; j < start[v + 1]!; j++) {
+      const w = succ[j]!;
+      if (--indegree[w]! === 0) ready.push(w);
+    }
+  }
+  return seen < n;
 }
 
 export function graphHasCycle(graph: BuildGraph): boolean {

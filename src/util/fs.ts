@@ -25,6 +25,41 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
 }
 
+/**
+ * Like writeFileAtomic for text made a piece at a time: the pieces are written as they come (about a MiB
+ * at once), so the whole never has to be one string (a string holds at most 2^29 characters).
+ */
+export async function writeChunksAtomic(path: string, chunks: Iterable<string>, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const c of chunks) {
+      pending.push(c);
+      size += c.length;
+      if (size >= 1 << 20) {
+        await fh.write(pending.join(''));
+        pending = [];
+        size = 0;
+      }
+    }
+    if (pending.length > 0) await fh.write(pending.join(''));
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
 export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

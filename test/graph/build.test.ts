@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buildGraph, serializeGraph, actionOrder } from '../../src/graph/build.js';
+import { buildGraph, buildSerializedGraph, serializeGraph, serializedHasCycle, actionOrder, graphHasCycle, deserializeGraph } from '../../src/graph/build.js';
 import { validateGraph } from '../../src/graph/load.js';
 import type { Report } from '../../src/model/report.js';
 import type { GraphAttributes } from '../../src/model/graph.js';
@@ -62,6 +62,39 @@ describe('buildGraph', () => {
     const a = JSON.stringify(serializeGraph(buildGraph(reports, customs, attrs).graph));
     const b = JSON.stringify(serializeGraph(buildGraph([...reports].reverse(), customs, attrs).graph));
     expect(b).toBe(a);
+  });
+
+  it('builds graph.json directly as the graphology graph exports it, edges in the same order', () => {
+    const direct = buildSerializedGraph(reports, customs, attrs);
+    expect(serializeGraph(buildGraph(reports, customs, attrs).graph)).toEqual(direct.graph);
+    // every edge touches an action; none twice
+    const seen = new Set(direct.graph.edges.map((e) => `${e.source} ${e.target}`));
+    expect(seen.size).toBe(direct.graph.edges.length);
+    for (const e of direct.graph.edges) expect(e.source.startsWith('action:') !== e.target.startsWith('action:')).toBe(true);
+  });
+
+  it('a file named twice by one step gets one edge; a step that rewrites its own input keeps only the output edge', () => {
+    const twice = [
+      r('compile', ['gcc', '-c', '/s/a.c', '-o', 'a.o'], ['/s/a.c', '/s/a.c'], ['/b/a.o', '/b/a.o'], ['/s/a.c', '/s/a.h', '/s/a.h']),
+      r('archive', ['ar', 'q', 'liby.a', 'a.o'], ['/b/a.o', '/b/liby.a'], ['/b/liby.a']),
+    ];
+    const { graph } = buildSerializedGraph(twice, [], attrs);
+    const edges = graph.edges.map((e) => `${e.source} -> ${e.target}`);
+    const compile = graph.nodes.find((n) => n.attributes.type === 'action' && n.attributes.category === 'compile')?.key;
+    const archive = graph.nodes.find((n) => n.attributes.type === 'action' && n.attributes.category === 'archive')?.key;
+    expect(edges.filter((e) => e.endsWith(`-> ${compile}`))).toEqual([`file:/s/a.c -> ${compile}`, `file:/s/a.h -> ${compile}`]);
+    expect(edges.filter((e) => e.startsWith(`${compile} ->`))).toEqual([`${compile} -> file:/b/a.o`]);
+    expect(edges.filter((e) => e.includes(archive as string))).toEqual([`file:/b/a.o -> ${archive}`, `${archive} -> file:/b/liby.a`]);
+    expect(serializeGraph(buildGraph(twice, [], attrs).graph)).toEqual(graph);
+  });
+
+  it('finds cycles as graphology does', () => {
+    const g = buildSerializedGraph(reports, customs, attrs).graph;
+    expect(serializedHasCycle(g)).toBe(false);
+    const back = { ...g, edges: [...g.edges, { source: 'file:/b/app', target: g.edges[0]!.target }] };
+    expect(graphHasCycle(deserializeGraph(back))).toBe(true);
+    expect(serializedHasCycle(back)).toBe(true);
+    expect(() => serializedHasCycle({ ...g, edges: [{ source: 'file:/nowhere', target: 'action:0' }] })).toThrow(/names a missing node/);
   });
 
   it('detects a cycle', async () => {
