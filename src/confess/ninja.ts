@@ -1,6 +1,7 @@
 // What a Ninja build ran that no shim saw: read from ninja's own records in the build tree.
-// .ninja_log says which edges ran (outputs grouped by start, end and command hash); `ninja -t compdb`
-// gives each edge's command; `ninja -t query` its explicit and implicit inputs (order-only ones are not data).
+// .ninja_log says which edges ran (outputs grouped by start, end and command hash); `ninja -t query` gives
+// each edge's rule and its explicit and implicit inputs (order-only ones are not data); `ninja -t compdb`
+// with those rules each edge's command.
 import { readFile } from 'node:fs/promises';
 import { join, resolve, normalize } from 'node:path';
 import { execa } from 'execa';
@@ -69,16 +70,19 @@ export async function ninjaCustomSteps(builddir: string, covered: ReadonlySet<st
     .filter((e) => !e.outputs.some((o) => covered.has(o)));
   if (edges.length === 0) return [];
 
-  const compdb = await execa('ninja', ['-C', builddir, '-t', 'compdb'], { reject: false, maxBuffer: 1 << 30 });
+  const firsts = edges.map((e) => e.raw[0] as string);
+  const q = await execa('ninja', ['-C', builddir, '-t', 'query', ...firsts], { reject: false, maxBuffer: 1 << 30 });
+  const queried = parseNinjaQuery(q.stdout);
+  // The commands of those edges' rules only: a large build's whole compilation database is most of the work.
+  const rules = [...new Set(firsts.map((f) => queried.get(f)?.rule ?? 'phony'))].filter((r) => r !== 'phony' && r !== '');
+  if (rules.length === 0) return [];
+  const compdb = await execa('ninja', ['-C', builddir, '-t', 'compdb', ...rules], { reject: false, maxBuffer: 1 << 30 });
   const commands = new Map<string, { directory: string; command: string }>();
   if (compdb.exitCode === 0) {
     for (const e of JSON.parse(compdb.stdout) as { directory: string; command: string; output?: string }[]) {
       if (e.output && e.command) commands.set(abs(e.output), { directory: e.directory, command: e.command });
     }
   }
-  const firsts = edges.map((e) => e.raw[0] as string);
-  const q = await execa('ninja', ['-C', builddir, '-t', 'query', ...firsts], { reject: false, maxBuffer: 1 << 30 });
-  const queried = parseNinjaQuery(q.stdout);
 
   const steps: CustomStep[] = [];
   for (const e of edges) {
