@@ -191,7 +191,8 @@ typedef struct {
   unsigned char *bracket_sysp;
   char **absent;       /* directories gcc ignored because they did not exist */
   int nabsent;
-  char **preinclude;   /* names of implicitly included headers (stdc-predef.h), searched as <name> */
+  char **preinclude;   /* implicitly included headers (stdc-predef.h) where the compiler found them */
+  char **preinclude_name; /* ... and the names they are searched for, as <name> */
   int npreinclude;
   char **include_opts; /* -imacros / -include files in order ('m' or 'i' prefix + name) */
   int ninclude_opts;

@@ -70,9 +70,6 @@ static int starts(const char *s, const char *p) { return strncmp(s, p, strlen(p)
 
 /* options carrying a separate value that only name where dependencies go, or the input's language */
 static const char *const M_SEPARATE[] = {"-MF", "-MT", "-MQ", "-MJ", NULL};
-static const char *const INCLUDE_PATH_OPTS[] = {"-I", "-iquote", "-isystem", "-idirafter", "-iprefix", "-iwithprefix",
-                                                "-iwithprefixbefore", "--include-directory", NULL};
-static const char *const DEFINE_OPTS[] = {"-D", "-U", "--define-macro", "--undefine-macro", NULL};
 
 static int in_list(const char *const *l, const char *a) {
   for (int i = 0; l[i]; i++)
@@ -87,10 +84,58 @@ static int joined_of(const char *const *l, const char *a) {
   return 0;
 }
 
-static strv_t g_probe_args;   /* the flags the probe runs with */
-static strv_t g_query_args;   /* those minus include paths and macro definitions: what builtin queries depend on */
+static strv_t g_probe_args;   /* every preprocessing flag of the call, in order */
+static strv_t g_query_args;   /* those minus include paths and macro definitions: the base flags */
 static strv_t g_user_dirs;    /* -I directories and CPATH entries (non-system), absolute */
 static char g_probe_key[65], g_query_key[65];
+
+/* Include paths and macro definitions of the call, in order. Unless g_full, the compiler is probed with the
+ * base flags alone (one probe serves every target of a project) and these are applied here, as gcc applies
+ * them: -D/-U in order after the predefined macros, and the include chains joined and pruned by gcc's rules. */
+typedef struct {
+  char kind;   /* 'q' -iquote, 'I' -I, 's' -isystem, 'a' -idirafter; 'D', 'U' */
+  char *value;
+} opt_t;
+static opt_t *g_opts;
+static int g_nopts, g_capopts;
+static int g_full;            /* options whose effect on the search list is left to the compiler (-iprefix...) */
+
+static void opt_add(char kind, char *value) {
+  if (g_nopts == g_capopts) {
+    int cap = g_capopts ? g_capopts * 2 : 32;
+    opt_t *v = sc_alloc(sizeof(opt_t) * (size_t)cap);
+    if (g_nopts) memcpy(v, g_opts, sizeof(opt_t) * (size_t)g_nopts);
+    g_opts = v;
+    g_capopts = cap;
+  }
+  g_opts[g_nopts].kind = kind;
+  g_opts[g_nopts].value = value;
+  g_nopts++;
+}
+
+/* the kind of an include path or macro option (separate value), or 0 */
+static char opt_kind(const char *a) {
+  if (strcmp(a, "-I") == 0 || strcmp(a, "--include-directory") == 0) return 'I';
+  if (strcmp(a, "-iquote") == 0) return 'q';
+  if (strcmp(a, "-isystem") == 0) return 's';
+  if (strcmp(a, "-idirafter") == 0) return 'a';
+  if (strcmp(a, "-D") == 0 || strcmp(a, "--define-macro") == 0) return 'D';
+  if (strcmp(a, "-U") == 0 || strcmp(a, "--undefine-macro") == 0) return 'U';
+  return 0;
+}
+
+/* the same for a joined form (-Idir, -iquotedir, --include-directory=dir, -DX=1...): kind and value */
+static char opt_joined(const char *a, const char **value) {
+  static const struct { const char *prefix; char kind; } J[] = {
+      {"--include-directory=", 'I'}, {"--define-macro=", 'D'}, {"--undefine-macro=", 'U'}, {"-iquote", 'q'},
+      {"-isystem", 's'}, {"-idirafter", 'a'}, {"-I", 'I'}, {"-D", 'D'}, {"-U", 'U'}, {NULL, 0}};
+  for (int i = 0; J[i].prefix; i++)
+    if (starts(a, J[i].prefix) && a[strlen(J[i].prefix)]) {
+      *value = a + strlen(J[i].prefix);
+      return J[i].kind;
+    }
+  return 0;
+}
 
 static char *abs_norm(const char *cwd, const char *p) {
   size_t n = strlen(cwd) + strlen(p) + 2;
@@ -121,6 +166,9 @@ static char *abs_norm(const char *cwd, const char *p) {
 }
 
 static void collect_flags(const scan_request_t *rq) {
+  g_opts = NULL;
+  g_nopts = g_capopts = 0;
+  g_full = 0;
   memset(&g_probe_args, 0, sizeof g_probe_args);
   memset(&g_query_args, 0, sizeof g_query_args);
   memset(&g_user_dirs, 0, sizeof g_user_dirs);
@@ -174,22 +222,33 @@ static void collect_flags(const scan_request_t *rq) {
     if (strcmp(a, "-fno-canonical-system-headers") == 0) sc_lang.no_canonical = 1;
     if (strcmp(a, "-fcanonical-system-headers") == 0) sc_lang.no_canonical = 0;
     /* include paths and macro definitions: part of the probe, not of the builtin queries */
-    int sep = in_list(INCLUDE_PATH_OPTS, a) || in_list(DEFINE_OPTS, a);
-    int joined = !sep && (joined_of(INCLUDE_PATH_OPTS, a) || joined_of(DEFINE_OPTS, a) || starts(a, "--include-directory=") ||
-                          starts(a, "--define-macro=") || starts(a, "--undefine-macro="));
-    if (sep) {
+    if (strcmp(a, "-iprefix") == 0 || strcmp(a, "-iwithprefix") == 0 || strcmp(a, "-iwithprefixbefore") == 0 ||
+        starts(a, "-iprefix") || starts(a, "-iwithprefix")) {
+      g_full = 1;
+      sv_add(&g_probe_args, a);
+      if (strcmp(a, "-iprefix") == 0 || strcmp(a, "-iwithprefix") == 0 || strcmp(a, "-iwithprefixbefore") == 0) {
+        if (i + 1 >= rq->nargs) sc_bail("%s without a value", a);
+        sv_add(&g_probe_args, rq->args[++i]);
+      }
+      continue;
+    }
+    char kind = opt_kind(a);
+    const char *jv = NULL;
+    char jkind = kind ? 0 : opt_joined(a, &jv);
+    if (kind) {
       if (i + 1 >= rq->nargs) sc_bail("%s without a value", a);
       val = rq->args[i + 1];
       sv_add(&g_probe_args, a);
       sv_add(&g_probe_args, val);
-      if (strcmp(a, "-I") == 0 || strcmp(a, "--include-directory") == 0) sv_add(&g_user_dirs, abs_norm(rq->cwd, val));
+      opt_add(kind, val);
+      if (kind == 'I') sv_add(&g_user_dirs, abs_norm(rq->cwd, val));
       i++;
       continue;
     }
-    if (joined) {
+    if (jkind) {
       sv_add(&g_probe_args, a);
-      if (starts(a, "-I") && !starts(a, "-iquote")) sv_add(&g_user_dirs, abs_norm(rq->cwd, a + 2));
-      else if (starts(a, "--include-directory=")) sv_add(&g_user_dirs, abs_norm(rq->cwd, a + strlen("--include-directory=")));
+      opt_add(jkind, (char *)jv);
+      if (jkind == 'I') sv_add(&g_user_dirs, abs_norm(rq->cwd, jv));
       continue;
     }
     sv_add(&g_probe_args, a);
@@ -205,6 +264,8 @@ static void collect_flags(const scan_request_t *rq) {
       i++;
     }
   }
+  for (int i = 0; ENV_KEYS[i] && i < 4; i++)
+    if (getenv(ENV_KEYS[i])) g_full = 1; /* CPATH and friends: the compiler's own search list */
   const char *cpath = getenv("CPATH");
   if (cpath) {
     const char *q = cpath;
@@ -221,6 +282,22 @@ static void collect_flags(const scan_request_t *rq) {
   sc_probe.ninclude_opts = incl.n;
 }
 
+/* Whether the compiler's answer for these flags can depend on the working directory: a relative path in them. */
+static int cwd_matters(const strv_t *args) {
+  for (int i = 0; i < args->n; i++) {
+    const char *a = args->v[i];
+    const char *v = a;
+    if (a[0] == '-') {
+      const char *eq = strchr(a, '=');
+      if (eq) v = eq + 1;
+      else if (a[1] == 'B') v = a + 2;
+      else continue;
+    }
+    if (*v && *v != '/' && (strchr(v, '/') || a[0] != '-')) return 1;
+  }
+  return 0;
+}
+
 static void key_of(const scan_request_t *rq, const char *lang, const strv_t *args, const char *what, char out[65]) {
   struct stat st;
   if (stat(rq->tool, &st) != 0) sc_bail("cannot stat %s", rq->tool);
@@ -233,7 +310,7 @@ static void key_of(const scan_request_t *rq, const char *lang, const strv_t *arg
            (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
   sha_str(&h, num);
   sha_str(&h, lang);
-  sha_str(&h, rq->cwd);
+  sha_str(&h, g_full || cwd_matters(args) ? rq->cwd : "");
   for (int i = 0; i < args->n; i++) sha_str(&h, args->v[i]);
   sha_str(&h, "\x01env");
   for (int i = 0; ENV_KEYS[i]; i++) {
@@ -434,7 +511,7 @@ static char *make_probe(const scan_request_t *rq, const char *lang, const char *
   char *dfile = sc_alloc(dn);
   snprintf(dfile, dn, "%s.d", file);
   char *extra[] = {"-E", "-dM", "-v", "-MD", "-MF", dfile, "-x", (char *)lang, file, NULL};
-  run_t r = run_tool(rq, &g_probe_args, extra);
+  run_t r = run_tool(rq, g_full ? &g_probe_args : &g_query_args, extra);
   size_t dl = 0;
   int err = 0;
   char *deps = sc_read_file(dfile, &dl, &err, NULL);
@@ -524,6 +601,18 @@ static int load_entry(char *text, const scan_request_t *rq) {
   sc_probe.nabsent = absent.n;
   sc_probe.preinclude = pre.v;
   sc_probe.npreinclude = pre.n;
+  /* each implicit include is a name the compiler searched for in its own directories */
+  sc_probe.preinclude_name = sc_alloc(sizeof(char *) * (size_t)(pre.n + 1));
+  for (int i = 0; i < pre.n; i++) {
+    const char *path = pre.v[i];
+    const char *name = NULL;
+    for (int k = 0; k < bracket.n && !name; k++) {
+      size_t dl = strlen(bracket.v[k]);
+      if (strncmp(path, bracket.v[k], dl) == 0 && path[dl] == '/' && !strchr(path + dl + 1, '/')) name = path + dl + 1;
+    }
+    if (!name) sc_bail("implicit include %s outside the search list", path);
+    sc_probe.preinclude_name[i] = (char *)name;
+  }
   /* the predefined macros */
   while (*l) {
     char *e = strchr(l, '\n');
@@ -544,10 +633,135 @@ static long long macro_number(const char *name, long long dflt) {
 
 static int macro_defined(const char *name) { return sc_intern(name, strlen(name))->macro != NULL; }
 
+/* ---------------------------------------------------------------- gcc's include chains
+ * As gcc's incpath.c joins them: QUOTE (-iquote) → BRACKET (-I) → SYSTEM (-isystem, the compiler's own,
+ * -idirafter). A directory that does not exist (or is not a directory) is dropped, so is one that repeats an
+ * earlier one of its chain, one of BRACKET or QUOTE that is also in SYSTEM, and the last of a chain when it
+ * is the first of the chain it joins. Directories are the same when device and inode are. */
+
+typedef struct {
+  char *name;
+  dev_t dev;
+  ino_t ino;
+  int sysp;
+  int missing;         /* does not exist: dropped, but it still counts for "the last of its chain" */
+} chain_dir_t;
+
+typedef struct {
+  chain_dir_t *v;
+  int n, cap;
+} chain_t;
+
+static strv_t g_absent_user;
+
+static void chain_add(chain_t *c, const char *name, int sysp, const scan_request_t *rq) {
+  (void)rq;
+  struct stat st;
+  int missing = 0;
+  if (stat(name, &st) != 0) {
+    if (errno != ENOENT && errno != EPERM && errno != ENOTDIR) sc_bail("include directory %s: %s", name, strerror(errno));
+    sv_add(&g_absent_user, abs_norm(rq->cwd, name));
+    missing = 1;
+  } else if (!S_ISDIR(st.st_mode)) sc_bail("include directory %s is not a directory", name);
+  if (c->n == c->cap) {
+    int cap = c->cap ? c->cap * 2 : 16;
+    chain_dir_t *v = sc_alloc(sizeof(chain_dir_t) * (size_t)cap);
+    if (c->n) memcpy(v, c->v, sizeof(chain_dir_t) * (size_t)c->n);
+    c->v = v;
+    c->cap = cap;
+  }
+  chain_dir_t *d = &c->v[c->n++];
+  d->name = (char *)name;
+  d->dev = missing ? 0 : st.st_dev;
+  d->ino = missing ? 0 : st.st_ino;
+  d->sysp = sysp;
+  d->missing = missing;
+}
+
+static int same_dir(const chain_dir_t *a, const chain_dir_t *b) { return a->dev == b->dev && a->ino == b->ino; }
+
+/* gcc's remove_duplicates: in order, each entry is dropped when it does not exist, is in SYSTEM, repeats an
+ * entry kept before it, or is the last of the chain (entries not yet dropped count) and the one it joins */
+static void prune(chain_t *c, const chain_t *system, const chain_dir_t *join) {
+  int k = 0;
+  for (int i = 0; i < c->n; i++) {
+    const chain_dir_t *cur = &c->v[i];
+    int drop = cur->missing;
+    for (int j = 0; system && j < system->n && !drop; j++) drop = same_dir(&system->v[j], cur);
+    for (int j = 0; j < k && !drop; j++) drop = same_dir(&c->v[j], cur);
+    if (!drop && i == c->n - 1 && join && same_dir(cur, join)) drop = 1;
+    if (!drop) c->v[k++] = *cur;
+  }
+  c->n = k;
+}
+
+static void layered_chains(const scan_request_t *rq) {
+  chain_t quote = {0}, bracket = {0}, system = {0};
+  memset(&g_absent_user, 0, sizeof g_absent_user);
+  for (int i = 0; i < g_nopts; i++)
+    if (g_opts[i].kind == 'q') chain_add(&quote, g_opts[i].value, 0, rq);
+  for (int i = 0; i < g_nopts; i++)
+    if (g_opts[i].kind == 'I') chain_add(&bracket, g_opts[i].value, 0, rq);
+  for (int i = 0; i < g_nopts; i++)
+    if (g_opts[i].kind == 's') chain_add(&system, g_opts[i].value, 1, rq);
+  for (int i = 0; i < sc_probe.nbracket; i++) chain_add(&system, sc_probe.bracket[i], 1, rq);
+  for (int i = 0; i < g_nopts; i++)
+    if (g_opts[i].kind == 'a') chain_add(&system, g_opts[i].value, 1, rq);
+  prune(&system, NULL, NULL);
+  prune(&bracket, &system, system.n ? &system.v[0] : NULL);
+  prune(&quote, &system, bracket.n ? &bracket.v[0] : system.n ? &system.v[0] : NULL);
+  sc_probe.nquote = quote.n;
+  sc_probe.quote = sc_alloc(sizeof(char *) * (size_t)(quote.n + 1));
+  for (int i = 0; i < quote.n; i++) sc_probe.quote[i] = quote.v[i].name;
+  sc_probe.nbracket = bracket.n + system.n;
+  sc_probe.bracket = sc_alloc(sizeof(char *) * (size_t)(sc_probe.nbracket + 1));
+  sc_probe.bracket_sysp = sc_alloc((size_t)sc_probe.nbracket + 1);
+  for (int i = 0; i < bracket.n; i++) sc_probe.bracket[i] = bracket.v[i].name;
+  for (int i = 0; i < system.n; i++) {
+    sc_probe.bracket[bracket.n + i] = system.v[i].name;
+    sc_probe.bracket_sysp[bracket.n + i] = 1;
+  }
+  if (g_absent_user.n) {
+    char **v = sc_alloc(sizeof(char *) * (size_t)(sc_probe.nabsent + g_absent_user.n + 1));
+    for (int i = 0; i < sc_probe.nabsent; i++) v[i] = sc_probe.absent[i];
+    for (int i = 0; i < g_absent_user.n; i++) v[sc_probe.nabsent + i] = g_absent_user.v[i];
+    sc_probe.absent = v;
+    sc_probe.nabsent += g_absent_user.n;
+  }
+}
+
+/* -D and -U in command-line order, as gcc applies them after its own macros */
+static void apply_definitions(void) {
+  for (int i = 0; i < g_nopts; i++) {
+    const opt_t *o = &g_opts[i];
+    if (o->kind != 'D' && o->kind != 'U') continue;
+    if (strchr(o->value, '\n')) sc_bail("a macro option with a newline");
+    size_t n = strlen(o->value);
+    char *line = sc_alloc(n + 16);
+    if (o->kind == 'U') {
+      snprintf(line, n + 16, "#undef %s", o->value);
+      tokv_t tv = {0};
+      tv.scratch = 1;
+      const char *p = line + 7;
+      size_t mark = sc_mark();
+      sc_lex_line(&p, line + strlen(line), &tv);
+      if (tv.n != 1 || tv.v[0].type != T_IDENT) sc_bail("-U %s", o->value);
+      sc_undef(&tv);
+      sc_release(mark);
+      continue;
+    }
+    const char *eq = strchr(o->value, '=');
+    if (eq) snprintf(line, n + 16, "#define %.*s %s", (int)(eq - o->value), o->value, eq + 1);
+    else snprintf(line, n + 16, "#define %s 1", o->value);
+    sc_define_text(line, strlen(line));
+  }
+}
+
 void sc_load_probe(const scan_request_t *rq, const char *lang) {
   sc_lang.operator_names = 1;
   collect_flags(rq);
-  key_of(rq, lang, &g_probe_args, "continuity-probe 1", g_probe_key);
+  /* layered: the compiler is asked about the base flags only; full: about everything */
+  key_of(rq, lang, g_full ? &g_probe_args : &g_query_args, g_full ? "continuity-probe 1 full" : "continuity-probe 1 base", g_probe_key);
   key_of(rq, lang, &g_query_args, "continuity-query 1", g_query_key);
   char *path = entry_path(rq, "probe", g_probe_key);
   size_t len = 0;
@@ -564,6 +778,10 @@ void sc_load_probe(const scan_request_t *rq, const char *lang) {
     for (int i = 0; BUILTINS[i].name; i++) sc_intern(BUILTINS[i].name, strlen(BUILTINS[i].name))->builtin = B_NONE;
     char *fresh = make_probe(rq, lang, path);
     if (!load_entry(fresh, rq)) sc_bail("the compiler probe's answer does not hold");
+  }
+  if (!g_full) {
+    apply_definitions();
+    layered_chains(rq);
   }
   sc_lang.cxx = strcmp(lang, "c++") == 0;
   sc_lang.cplusplus = sc_lang.cxx ? macro_number("__cplusplus", 199711L) : 0;

@@ -270,7 +270,10 @@ static file_t *find_include(const char *name, enum inc_type type, const ctx_t *c
   int next = type == INC_NEXT_QUOTE || type == INC_NEXT_ANGLED;
   if (next && cur->dir_idx != -2) start = cur->dir_idx + 1;
   else if (type == INC_ANGLED || type == INC_NEXT_ANGLED || type == INC_DEFAULT) start = g_nquote;
-  else {
+  else start = -1;
+  /* gcc: "no include path in which to search" when the search would start past the last directory */
+  if (start >= g_nchain && type != INC_DEFAULT) sc_bail("no include path in which to search for %s", name);
+  if (start < 0) {
     /* "name": the includer's directory first ("./" for -include and -imacros) */
     const char *d = type == INC_CMDLINE ? "./" : dir_of(cur->file->path);
     file_t *f = open_file(join(d, name));
@@ -368,6 +371,10 @@ static void do_include(enum inc_type type, const char *name, int import) {
   file_t *f = find_include(name, type, &g_ctx, &idx, &dsysp);
   if (!f) {
     if (g_missing_ok) return;
+    /* gcc -MM only warns about a missing header it would not list anyway: an angled one, or one a system
+     * header includes */
+    int angled = type == INC_ANGLED || type == INC_NEXT_ANGLED || type == INC_DEFAULT;
+    if (g_user_only && (angled || g_ctx.sysp)) return;
     sc_bail("%s: no such header (the real preprocessor reports it)", name);
   }
   if (g_depth >= 200) sc_bail("#include nested too deeply");
@@ -734,14 +741,12 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
   for (int i = 0; i < sc_probe.npreinclude; i++) {
     /* searched as <name> in the bracket chain; silently absent when it is not there */
     const char *path = sc_probe.preinclude[i];
-    const char *name = NULL;
-    for (int k = 0; k < sc_probe.nbracket && !name; k++) {
-      size_t dl = strlen(sc_probe.bracket[k]);
-      if (strncmp(path, sc_probe.bracket[k], dl) == 0 && path[dl] == '/') name = path + dl + 1;
-    }
-    if (!name) sc_bail("implicit include %s outside the search list", path);
+    const char *name = sc_probe.preinclude_name[i];
     int idx, dsysp;
-    if (find_include(name, INC_DEFAULT, &g_ctx, &idx, &dsysp)) do_include(INC_DEFAULT, name, 0);
+    file_t *pre = find_include(name, INC_DEFAULT, &g_ctx, &idx, &dsysp);
+    /* the predefined macros came with this file: another one found first would not have them */
+    if (pre && strcmp(pre->path, path) != 0) sc_bail("the implicit include %s resolves to %s here", path, pre->path);
+    if (pre) do_include(INC_DEFAULT, name, 0);
   }
   for (int i = 0; i < sc_probe.ninclude_opts; i++) {
     const char *o = sc_probe.include_opts[i];
