@@ -192,11 +192,20 @@ export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv
   const moduleSources = modules.filter((m) => m.name.endsWith('.c')).map((m) => path.join(MODULE_DIR, m.name));
   const cached = path.join(opts.cacheDir ?? path.join(cacheHome(), 'shims'), key);
   if (!(await fs.copyFile(cached, tmpBinary).then(() => true, () => false))) {
+    // each source compiled on its own, all at once, then linked: a first build of the shims takes the
+    // time of the largest source, not of all of them
+    const objDir = await fs.mkdtemp(path.join(dir, '.objects-'));
     try {
-      await execFileP(cc.real, [...flags, `-I${MODULE_DIR}`, '-o', tmpBinary, cfile, ...moduleSources], { env: ccEnv });
+      const sources = [cfile, ...moduleSources];
+      const objects = sources.map((src, i) => path.join(objDir, `${i}-${path.basename(src)}.o`));
+      await Promise.all(sources.map((src, i) =>
+        execFileP(cc.real, [...flags, `-I${MODULE_DIR}`, '-c', '-o', objects[i] as string, src], { env: ccEnv })));
+      await execFileP(cc.real, ['-o', tmpBinary, ...objects], { env: ccEnv });
     } catch (e: unknown) {
       const stderr = (e as { stderr?: string }).stderr ?? '';
       throw new Error(`compiling ${cfile} with ${cc.real} failed:\n${stderr}`, { cause: e });
+    } finally {
+      await fs.rm(objDir, { recursive: true, force: true });
     }
     // kept for next time; a cache that cannot be written only costs the next compile
     await fs.mkdir(path.dirname(cached), { recursive: true })
