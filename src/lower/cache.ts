@@ -11,11 +11,11 @@ import { codeIdentity } from '../util/code-identity.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { type Witness, allHold, isWitness, stampWitness, toolWitnesses } from '../util/witness.js';
 import type { ActionsFile } from './actions.js';
-import { decodeCompact, encodeCompact } from './compact.js';
+import { decodeActions, encodeActions } from './compact.js';
 import { loadJsonInput } from './load.js';
 import { type LowerDeps, checkActionsFile } from './lower.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface EntryHeader {
   format: number;
@@ -41,7 +41,7 @@ async function readEntry(file: string, input: string): Promise<LoadedActions | n
     const h = JSON.parse(text.slice(0, nl)) as Partial<EntryHeader>;
     if (h.format !== FORMAT || h.input !== input || h.code !== codeIdentity()) return null;
     if (!Array.isArray(h.witnesses) || !h.witnesses.every(isWitness) || !allHold(h.witnesses)) return null;
-    const actions = checkActionsFile(decodeCompact(text.slice(nl + 1)));
+    const actions = checkActionsFile(decodeActions(text.slice(nl + 1)));
     return actions.ok ? { actions: actions.value, witnesses: h.witnesses, cached: true } : null;
   } catch {
     return null;
@@ -73,7 +73,7 @@ export async function loadActionsCached(input: string, cacheDir: string): Promis
   if (witnesses) {
     const header: EntryHeader = { format: FORMAT, input, code: codeIdentity(), witnesses };
     await mkdir(cacheDir, { recursive: true })
-      .then(() => writeFileAtomic(file, `${JSON.stringify(header)}\n${encodeCompact(actions)}`, 0o644, { sync: false }))
+      .then(() => writeFileAtomic(file, `${JSON.stringify(header)}\n${encodeActions(actions)}`, 0o644, { sync: false }))
       .catch(() => undefined); // a cache that cannot be written costs the next build a lowering, nothing more
   }
   return { actions, witnesses, cached: false };

@@ -1,8 +1,11 @@
 // A compact JSON form for large, repetitive values (lowered actions): every string is kept once, in a
 // table, and every object as an array tagged with its key list. In: any JSON value; out: text that
 // parses several times faster than plain JSON of the same value, and decodes back to an equal value.
-// Encoded: a string is its index in `strings`; an array is [0, ...items]; an object is [shape + 1,
-// ...values] with its keys in `shapes[shape]`; a number is {"n": value}; true, false and null are themselves.
+// Encoded: a string is its index in `strings`; an array is [0, ...items], or [-1, ...numbers] when it holds
+// numbers only; an object is [shape + 1, ...values] with its keys in `shapes[shape]`; any other number is
+// {"n": value}; true, false and null are themselves.
+import type { StorePath } from '../model/seed.js';
+import type { ActionsFile, LoweredInput } from './actions.js';
 
 type Encoded = number | boolean | null | { n: number } | Encoded[];
 
@@ -30,6 +33,7 @@ export function encodeCompact(root: unknown): string {
     if (typeof v === 'boolean') return v;
     if (typeof v === 'number') return { n: v };
     if (Array.isArray(v)) {
+      if (v.length > 0 && v.every((x) => typeof x === 'number')) return [-1, ...(v as number[])];
       const out: Encoded[] = [0];
       for (const x of v) out.push(enc(x));
       return out;
@@ -67,6 +71,7 @@ export function decodeCompact(text: string): unknown {
     if (e === null || typeof e === 'boolean') return e;
     if (!Array.isArray(e)) return e.n;
     const tag = e[0];
+    if (tag === -1) return e.slice(1);
     if (tag === 0) {
       const out = new Array<unknown>(e.length - 1);
       for (let i = 1; i < e.length; i++) out[i - 1] = dec(e[i] as Encoded);
@@ -84,4 +89,60 @@ export function decodeCompact(text: string): unknown {
     return o;
   };
   return dec(doc.value as Encoded);
+}
+
+/**
+ * Lowered actions in compact form, with each distinct input (and store path) kept once and actions naming
+ * theirs by index: at 10,000 compiles, 1.9 million inputs are 22 thousand distinct ones. Decoded actions
+ * share those input objects, which nothing changes in place.
+ */
+export function encodeActions(file: ActionsFile): string {
+  const inputs: LoweredInput[] = [];
+  const storePaths: StorePath[] = [];
+  const inputIndex = new Map<string, number>();
+  const pathIndex = new Map<string, number>();
+  const inputAt = (i: LoweredInput): number => {
+    const k = i.kind === 'source' ? `s\0${i.path}\0${i.host}\0${i.sha256}\0${i.fake === true ? 1 : 0}` : `g\0${i.path}\0${i.producer}\0${i.output}`;
+    let n = inputIndex.get(k);
+    if (n === undefined) {
+      n = inputs.length;
+      inputs.push(i);
+      inputIndex.set(k, n);
+    }
+    return n;
+  };
+  const pathAt = (p: StorePath): number => {
+    const k = `${p.hash}\0${p.name}`;
+    let n = pathIndex.get(k);
+    if (n === undefined) {
+      n = storePaths.length;
+      storePaths.push(p);
+      pathIndex.set(k, n);
+    }
+    return n;
+  };
+  const actions = file.actions.map((a) => ({ ...a, inputs: a.inputs.map(inputAt), action: { ...a.action, inputs: a.action.inputs.map(pathAt) } }));
+  return encodeCompact({ ...file, actions, tables: { inputs, storePaths } });
+}
+
+/** Decodes encodeActions' text (the result is to be checked like any actions file read from disk). */
+export function decodeActions(text: string): unknown {
+  const doc = decodeCompact(text) as { actions?: unknown; tables?: { inputs?: unknown; storePaths?: unknown } };
+  const inputs = doc.tables?.inputs;
+  const storePaths = doc.tables?.storePaths;
+  if (!Array.isArray(doc.actions) || !Array.isArray(inputs) || !Array.isArray(storePaths)) throw new Error('not compact actions');
+  const at = <T>(table: readonly T[], n: unknown): T => {
+    const v = typeof n === 'number' ? table[n] : undefined;
+    if (v === undefined) throw new Error(`index ${String(n)} out of range`);
+    return v;
+  };
+  const { tables: _tables, ...file } = doc;
+  return {
+    ...file,
+    actions: (doc.actions as { inputs: unknown[]; action: { inputs: unknown[] } }[]).map((a) => ({
+      ...a,
+      inputs: a.inputs.map((n) => at(inputs, n)),
+      action: { ...a.action, inputs: a.action.inputs.map((n) => at(storePaths, n)) },
+    })),
+  };
 }

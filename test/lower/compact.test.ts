@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeRig } from '../fixtures/graphs/rig.js';
 import { loadJsonInput } from '../../src/lower/load.js';
-import { decodeCompact, encodeCompact } from '../../src/lower/compact.js';
+import { decodeActions, decodeCompact, encodeActions, encodeCompact } from '../../src/lower/compact.js';
 
 describe('compact form', () => {
   it('round-trips any JSON value', () => {
@@ -21,6 +21,12 @@ describe('compact form', () => {
     const text = encodeCompact(actions);
     expect(decodeCompact(text)).toEqual(actions);
     expect(text.length).toBeLessThan(JSON.stringify(actions).length);
+    // with each distinct input kept once
+    const shared = encodeActions(actions);
+    expect(decodeActions(shared)).toEqual(actions);
+    expect(() => decodeActions(encodeCompact({ actions: [], tables: { inputs: [], storePaths: [] } }))).not.toThrow();
+    expect(() => decodeActions(encodeCompact({ actions: [{ inputs: [3], action: { inputs: [] } }], tables: { inputs: [], storePaths: [] } }))).toThrow('index 3 out of range');
+    expect(() => decodeActions(encodeCompact(actions))).toThrow('not compact actions');
   });
 
   it('drops undefined fields as JSON does, and refuses text it did not make', () => {
