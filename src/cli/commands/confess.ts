@@ -55,7 +55,7 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
     watch.stop();
     const counts = Object.entries(summary.actions).map(([k, v]) => `${v} ${k}`).join(', ');
     const faked = summary.coeffects.packages.filter((p) => p.resolution === 'faked').map((p) => p.name);
-    log(`confessed ${counts || 'no actions'} in ${summary.seconds.total.toFixed(1)} s (configure ${summary.seconds.configure.toFixed(1)} s, build ${summary.seconds.build.toFixed(1)} s)` + (faked.length ? `; faked packages: ${faked.join(', ')}` : ''));
+    log(`confessed ${counts || 'no actions'} in ${summary.seconds.total.toFixed(1)} s (configure ${summary.seconds.configure.toFixed(1)} s, build ${summary.seconds.build.toFixed(1)} s, graph ${summary.seconds.graph.toFixed(1)} s)` + (faked.length ? `; faked packages: ${faked.join(', ')}` : ''));
     log(`wrote ${summary.out}/graph.json, compile_commands.json, graph.dot, coeffects.json`);
     await watch.finish(summary.graph);
   },
