@@ -5,8 +5,9 @@
 // A script that writes its own section (it calls bench-section.mjs itself) is run as is; the others'
 // Markdown on stdout is piped into their section here.
 //
-// Usage: node scripts/bench.mjs [--only NAME,NAME] [--quick] [--no-build]
+// Usage: node scripts/bench.mjs [--only NAME,NAME] [--quick] [--large] [--no-build]
 //   --quick: the smallest useful run (confess: cjson only; scale: N=100 only, fewer reports; build: fixtures).
+//   --large: the build benchmark adds the 10,000-file project (confession and cold builds take many minutes).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,14 +22,16 @@ const log = (m) => process.stderr.write(`bench: ${m}\n`);
 const argv = process.argv.slice(2);
 let only = null;
 let quick = false;
+let large = false;
 let build = true;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--only') only = String(argv[++i] ?? '').split(',').filter(Boolean);
   else if (a === '--quick') quick = true;
+  else if (a === '--large') large = true;
   else if (a === '--no-build') build = false;
   else {
-    console.error(`bench: unknown argument ${JSON.stringify(a)} (usage: bench.mjs [--only NAME,NAME] [--quick] [--no-build])`);
+    console.error(`bench: unknown argument ${JSON.stringify(a)} (usage: bench.mjs [--only NAME,NAME] [--quick] [--large] [--no-build])`);
     process.exit(2);
   }
 }
@@ -36,7 +39,7 @@ for (let i = 0; i < argv.length; i++) {
 /** The benchmark scripts, in the order they run, with arguments fit for a 2-core machine. */
 const BENCHES = [
   { name: 'scale', file: 'bench-scale.mjs', args: quick ? ['--tus', '100', '--reports', '5000'] : ['--tus', '100,1000'] },
-  { name: 'build', file: 'bench-build.sh', args: quick ? ['c-static-exe', 'cxx-subdirs', 'flags-and-spaces'] : [] },
+  { name: 'build', file: 'bench-build.sh', args: quick ? ['c-static-exe', 'cxx-subdirs', 'flags-and-spaces'] : large ? ['--large'] : [] },
   { name: 'observe', file: 'bench-observe.sh', args: [] },
   { name: 'confess', file: 'bench-confess.mjs', args: quick ? ['cjson'] : [] },
 ];
