@@ -3,7 +3,8 @@
 // ledger beside the store). No key: one line saying signing was skipped. A failure is a UserError.
 import type { BuildRecord } from '../model/build-record.js';
 import { UserError } from '../model/result.js';
-import { type AttestSummary, attestBuild, formatAttestError } from './attest.js';
+import type { AttestSummary } from './attest.js';
+import { missingDefaultKey } from './key-path.js';
 
 export interface AfterBuildOptions {
   /** --key */
@@ -20,6 +21,13 @@ export interface AfterBuildOptions {
 
 export async function attestAfterBuild(record: BuildRecord, outDir: string, opts: AfterBuildOptions = {}): Promise<AttestSummary> {
   const log = opts.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
+  // no key: said without loading the signing and ledger code
+  const missing = missingDefaultKey(opts.key);
+  if (missing !== null) {
+    if (opts.quiet !== true) log(`continuity: not signed: ${missing}`);
+    return { signed: false, reason: missing };
+  }
+  const { attestBuild, formatAttestError } = await import('./attest.js');
   const r = await attestBuild(record, outDir, { key: opts.key, ledger: opts.ledger, store: opts.store });
   if (!r.ok) throw new UserError(formatAttestError(r.error));
   const s = r.value;

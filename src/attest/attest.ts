@@ -1,7 +1,6 @@
 // After a build: sign one attestation per output and one discharge proof for the build, and append
 // them to the ledger as one commit. Outputs are hashed again first, so what is signed is what is on
 // disk. Without a signing key (none given, none at the default place) nothing is written.
-import { pathExists as exists } from '../util/fs.js';
 import { join, resolve } from 'node:path';
 import { defaultStoreDir } from '../execute/store.js';
 import type { BuildRecord } from '../model/build-record.js';
@@ -12,6 +11,7 @@ import { attestationMessage, proofMessage } from './canonical.js';
 import { deriveCoeffects, hashFile } from './coeffects.js';
 import { type AttestationsDoc, BUILD_ID, docText } from './entries.js';
 import { type KeyPair, defaultSecretKeyPath, readSecretKey, sign } from './keys.js';
+import { missingDefaultKey } from './key-path.js';
 import { type Additions, LEDGER_REF, appendCommit, openLedger } from './ledger.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -82,9 +82,8 @@ function checkRecord(r: BuildRecord): string | null {
 
 export async function attestBuild(record: BuildRecord, outDir: string, opts: AttestOptions = {}): Promise<Result<AttestSummary, AttestError>> {
   const keyPath = opts.key ?? defaultSecretKeyPath();
-  if (opts.key === undefined && !(await exists(keyPath))) {
-    return ok({ signed: false, reason: `no signing key at ${keyPath} (run continuity keygen)` });
-  }
+  const missing = missingDefaultKey(opts.key);
+  if (missing !== null) return ok({ signed: false, reason: missing });
   const key = await readSecretKey(keyPath);
   if (!key.ok) return err({ reason: 'key', message: key.error });
 

@@ -5,7 +5,6 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type Result, ok, err } from '../model/result.js';
 
@@ -17,12 +16,7 @@ export interface KeyPair {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export function defaultKeyDir(): string {
-  const xdg = process.env['XDG_CONFIG_HOME'];
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.config'), 'continuity');
-}
-
-export const defaultSecretKeyPath = (): string => join(defaultKeyDir(), 'signing.key');
+export { defaultKeyDir, defaultSecretKeyPath } from './key-path.js';
 
 /** `signing.key` → `signing.pub`; any other name gets `.pub` appended. */
 export function publicKeyPathFor(secretPath: string): string {
