@@ -13,8 +13,11 @@ typedef struct {
 typedef struct {
   const tok_t *v;
   int n, i;
-  int skip; /* >0: inside an operand whose value is not used */
+  int skip;  /* >0: inside an operand whose value is not used */
+  int depth; /* nesting of the recursive descent, bounded so that no expression can exhaust the stack */
 } ev_t;
+
+#define MAX_DEPTH 2000
 
 static const tok_t *peek(ev_t *e) { return e->i < e->n ? &e->v[e->i] : NULL; }
 
@@ -271,18 +274,21 @@ static val_t primary(ev_t *e) {
 }
 
 static val_t unary(ev_t *e) {
+  if (++e->depth > MAX_DEPTH) sc_bail("#if expression nested too deeply");
+  val_t r;
   int op = op_of(peek(e));
   if (op == P_PLUS || op == P_MINUS || op == P_TILDE || op == P_NOT) {
     e->i++;
     val_t v = unary(e);
     switch (op) {
-      case P_PLUS: return v;
-      case P_MINUS: v.v = (uint64_t)0 - v.v; return v;
-      case P_TILDE: v.v = ~v.v; return v;
-      default: return sval(v.v == 0);
+      case P_PLUS: r = v; break;
+      case P_MINUS: v.v = (uint64_t)0 - v.v; r = v; break;
+      case P_TILDE: v.v = ~v.v; r = v; break;
+      default: r = sval(v.v == 0); break;
     }
-  }
-  return primary(e);
+  } else r = primary(e);
+  e->depth--;
+  return r;
 }
 
 static int lt(val_t a, val_t b) { return (a.u || b.u) ? a.v < b.v : s64(a.v) < s64(b.v); }
@@ -391,7 +397,7 @@ static val_t expr(ev_t *e) {
 }
 
 int sc_eval(const tokv_t *x) {
-  ev_t e = {x->v, x->n, 0, 0};
+  ev_t e = {x->v, x->n, 0, 0, 0};
   if (x->n == 0) sc_bail("#if with no expression");
   val_t v = expr(&e);
   if (e.i != e.n) sc_bail("missing binary operator before '%.*s' in #if", (int)e.v[e.i].len, e.v[e.i].p);

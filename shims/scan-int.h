@@ -165,6 +165,8 @@ void sc_undef(tokv_t *line);
 /* parses a "#define NAME BODY" line from the compiler's -dM output */
 void sc_define_text(const char *line, size_t n);
 
+void sc_macro_reset(void);
+
 enum expand_ctx { X_IF, X_INCLUDE };
 /* fully expands a token list; in X_IF, `defined X` and __has_include(...) operands are left as written */
 void sc_expand(const tokv_t *in, tokv_t *out, enum expand_ctx ctx);

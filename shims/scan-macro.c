@@ -404,7 +404,21 @@ static void check_arity(const macro_t *m, const sym_t *name, actuals_t *a) {
   sc_bail("macro %s passed %d arguments, takes %d", name->name, a->nargs, m->nparams);
 }
 
+/* Expansion is bounded: a line whose macros expand into more than this many tokens (or nest this deep) is
+ * left to gcc, so that no macro can exhaust memory or time here. */
+#define MAX_EXPANSION_TOKENS 2000000
+#define MAX_EXPANSION_DEPTH 200
+static long g_expanded_tokens;
+static int g_expand_depth;
+
+void sc_macro_reset(void) {
+  g_expanded_tokens = 0;
+  g_expand_depth = 0;
+}
+
 void sc_expand(const tokv_t *src, tokv_t *out, enum expand_ctx ctx) {
+  if (g_expand_depth == 0) g_expanded_tokens = 0;
+  if (++g_expand_depth > MAX_EXPANSION_DEPTH) sc_bail("macro arguments nested too deeply");
   input_t in = {0};
   in_push(&in, src->v, src->n);
   out->scratch = 1;
@@ -499,6 +513,9 @@ void sc_expand(const tokv_t *src, tokv_t *out, enum expand_ctx ctx) {
       if (k == 0) b.flags = (uint8_t)((b.flags & ~F_WS) | (t.flags & F_WS));
       body.v[k++] = b;
     }
+    g_expanded_tokens += k;
+    if (g_expanded_tokens > MAX_EXPANSION_TOKENS) sc_bail("macro expansion too large");
     in_push(&in, body.v, k);
   }
+  g_expand_depth--;
 }

@@ -711,6 +711,7 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
     return 0;
   }
   sc_lex_init();
+  sc_macro_reset();
   init_symbols();
   g_user_only = rq->user_only;
   g_missing_ok = rq->missing_ok;
