@@ -89,7 +89,7 @@ static const char *skip_block_comment(const char *p, const char *end) {
   p += 2;
   for (;;) {
     const char *s = memchr(p, '/', (size_t)(end - p));
-    if (!s) return end;
+    if (!s) sc_bail("unterminated comment");
     if (s > p && s[-1] == '*' && s - 1 >= p) return s + 1;
     p = s + 1;
   }
@@ -289,7 +289,10 @@ void sc_lex(const char **pp, const char *end, tok_t *t) {
   const char *s = p;
   unsigned char c = (unsigned char)*p;
   if (is_ident_start(c)) {
-    while (p < end && is_ident_char((unsigned char)*p)) p++;
+    int ascii = 1;
+    while (p < end && is_ident_char((unsigned char)*p)) ascii &= (unsigned char)*p++ < 0x80;
+    /* gcc takes only valid UTF-8 of the letters C allows in identifiers; that is not modelled here */
+    if (!ascii) sc_bail("a non-ASCII identifier in a directive");
     size_t n = (size_t)(p - s);
     /* a literal's prefix: L, u, U, u8 (and R for raw strings) */
     if (p < end && (*p == '"' || *p == '\'')) {

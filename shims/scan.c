@@ -171,14 +171,13 @@ static file_t *canonical(file_t *f) {
  * without a failing open() per directory and name (a build's include directories are mostly small). */
 static void list_dir(dir_t *d) {
   d->listed = -1;
-  struct stat st;
-  if (stat(*d->name ? d->name : ".", &st) != 0 || !S_ISDIR(st.st_mode) || st.st_size > 65536) return;
   DIR *dh = opendir(*d->name ? d->name : ".");
   if (!dh) return;
   size_t cap = 64, n = 0;
   uint64_t *h = malloc(sizeof(uint64_t) * cap);
   struct dirent *e;
   while (h && (e = readdir(dh)) != NULL) {
+    if (n >= 8192) { free(h); h = NULL; break; } /* a large directory: names are tried one by one */
     if (n == cap) {
       cap *= 2;
       uint64_t *g = realloc(h, sizeof(uint64_t) * cap);
@@ -609,8 +608,27 @@ static void process_file(file_t *f, int sysp, int is_main, int dir_idx) {
       sc_undef(&line);
     } else if (IS("pragma")) {
       do_pragma(f, is_main, rest, line_end);
-    } else if (IS("line") || IS("ident") || IS("sccs")) {
-      /* __LINE__ and __FILE__ are never evaluated here, so line numbers do not matter */
+    } else if (IS("line")) {
+      /* __LINE__ and __FILE__ are never evaluated here, so line numbers do not matter; only the directive's
+       * form, which gcc checks: a digit sequence, then perhaps a "file name" */
+      tokv_t line = {0}, out = {0};
+      line.scratch = 1;
+      const char *r = rest;
+      sc_lex_line(&r, line_end, &line);
+      sc_expand(&line, &out, X_INCLUDE);
+      int good = out.n >= 1 && out.n <= 2 && out.v[0].type == T_NUMBER;
+      for (uint32_t k = 0; good && k < out.v[0].len; k++) good = out.v[0].p[k] >= '0' && out.v[0].p[k] <= '9';
+      if (good && out.n == 2) good = out.v[1].type == T_STRING && out.v[1].p[0] == '"';
+      if (!good) sc_bail("#line of an unexpected form in %s", f->path);
+    } else if (IS("ident") || IS("sccs")) {
+      tokv_t line = {0};
+      line.scratch = 1;
+      const char *r = rest;
+      sc_lex_line(&r, line_end, &line);
+      if (line.n != 1 || line.v[0].type != T_STRING || line.v[0].p[0] != '"') sc_bail("#%.*s without a string in %s", (int)nlen, name, f->path);
+    } else if (nlen == 0 && q < line_end) {
+      /* `#` then something that is neither a name, a number nor the end of the line */
+      sc_bail("invalid preprocessing directive in %s", f->path);
     } else if (nlen == 0 || (name[0] >= '0' && name[0] <= '9')) {
       if (nlen) {
         /* a line marker: `# 33 "file" flags`; flag 3 makes the rest of the file a system header */
