@@ -32,7 +32,7 @@ export interface SandboxSpec {
   env: Record<string, string>;
   /** host paths mounted read-only at the same place */
   closure: string[];
-  /** read-only files: host file → path inside */
+  /** read-only files (or directories): host path → path inside */
   binds: { host: string; path: string }[];
   /** symbolic links made inside: path → target */
   links?: { path: string; target: string }[];
@@ -112,7 +112,7 @@ export function unshareScript(s: SandboxSpec, newRoot: string): string {
   if (writable !== SANDBOX_ROOT) L.push(`mkdir -p "$R"${SANDBOX_ROOT}`, `mount -t tmpfs tmpfs "$R"${SANDBOX_ROOT}`);
   L.push(`mkdir -p "$R"${q(writable)}`, `mount --bind ${q(s.stage)} "$R"${q(writable)}`);
   for (const d of s.dirs ?? []) L.push(`mkdir -p "$R"${q(d)}`);
-  for (const b of s.binds) ro(b.host, b.path, true);
+  for (const b of s.binds) ro(b.host, b.path, !lstatSync(b.host).isDirectory());
   for (const l of s.links ?? []) L.push(`mkdir -p "$R"$(dirname ${q(l.path)})`, `ln -s ${q(l.target)} "$R"${q(l.path)}`);
   L.push('mkdir -p "$R/proc" "$R/dev" "$R/tmp"', 'mount -t proc proc "$R/proc"', 'mount --rbind /dev "$R/dev"', 'mount -t tmpfs tmpfs "$R/tmp"');
   const env = envEntries(s.env).map(([k, v]) => q(`${k}=${v}`)).join(' ');

@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access, chmod, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheHome } from '../util/dirs.js';
-import { knownToHold, readIfHolds, rememberOwn } from '../util/hash-memo.js';
+import { knownToHold, knownToHoldSync, readIfHolds, rememberOwn } from '../util/hash-memo.js';
 import { type ActionKey, type Sha256, parseSha256, sha256Hex } from '../model/hash.js';
 import { type Result, ok, err } from '../model/result.js';
 import { TMP_PREFIX, pidAlive, tmpOwner, writeFileAtomic } from './atomic.js';
@@ -89,11 +89,11 @@ export class Store {
     return stat(p).then((s) => s.size === size, () => false);
   }
 
-  async putBytes(bytes: Uint8Array): Promise<Sha256> {
+  async putBytes(bytes: Uint8Array, executable = false): Promise<Sha256> {
     const h = sha256Hex(bytes);
     const p = this.objectPath(h);
     if (!(await this.present(p, bytes.length))) {
-      await writeFileAtomic(p, bytes, 0o444);
+      await writeFileAtomic(p, bytes, executable ? 0o555 : 0o444);
       await rememberOwn(p, h);
     }
     return h;
@@ -126,6 +126,11 @@ export class Store {
       return null;
     }
     return bytes;
+  }
+
+  /** Whether the hash memo vouches that the object is present and intact (a stat, nothing read). */
+  holdsSync(h: Sha256): boolean {
+    return knownToHoldSync(this.objectPath(h), h);
   }
 
   /** Whether the object is present and intact (without reading it when the hash memo vouches for it). */

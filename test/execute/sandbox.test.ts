@@ -39,9 +39,9 @@ describe.each(kinds)('sandbox (%s)', (kind) => {
     expect(f?.failure.message).toBe(`reads undeclared input /continuity/src/secret.txt (${join(rig.srcdir, 'secret.txt')})`);
   });
 
-  it('a compile including an undeclared header fails naming the header', async () => {
+  it.each(['custom', 'compile'] as const)('a compile including an undeclared header fails naming the header (staged as a %s step)', async (category) => {
     const rig = customRig({ 'a.c': '#include "hidden.h"\nint x = HIDDEN;\n', 'hidden.h': '#define HIDDEN 1\n' }, [
-      { sh: 'cc -c @SRCDIR@/a.c -o @BUILDDIR@/a.o', inputs: ['@SRCDIR@/a.c'], outputs: ['@BUILDDIR@/a.o'] },
+      { sh: 'cc -c @SRCDIR@/a.c -o @BUILDDIR@/a.o', inputs: ['@SRCDIR@/a.c'], outputs: ['@BUILDDIR@/a.o'], category },
     ]);
     const s = await run(rig.graphPath, rig.root);
     expect(s.failures[0]?.failure.reason).toBe('undeclared-input');
