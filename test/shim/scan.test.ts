@@ -4,12 +4,16 @@
 // separate `gcc -M` run of the same command.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShimSet } from '../../src/shim/generate.js';
 import { parseDepfile } from '../helpers/depfile.js';
 import { makeShims, readSpool, run, runReal, tempDir, write } from './helpers.js';
 import { randomProject } from './scan-projects.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let set: ShimSet;
 let probes: string;
@@ -364,4 +368,48 @@ describe('include search chains', () => {
     );
     expect(cases).toBeGreaterThan(30);
   }, 300_000);
+});
+
+describe('mutated real sources', () => {
+  // zlib's and cJSON's sources (Debian's), cut, spliced and sprinkled with preprocessor debris; whatever
+  // comes out, the scanner either gives gcc's answer or leaves the call to gcc, and never answers for a
+  // file gcc rejects (an unterminated comment, an invalid directive, a stray byte in an #if...).
+  it('are answered as gcc answers them, or left to gcc', async () => {
+    const fetch = await execa('bash', [path.join(REPO_ROOT, 'scripts', 'fetch-sources.sh'), 'zlib', 'cjson'], { stdin: 'ignore' });
+    const [zlib, cjson] = fetch.stdout.trim().split('\n') as [string, string];
+    const seeds: string[] = [];
+    for (const dir of [zlib, cjson]) {
+      for (const f of await fs.readdir(dir)) if (f.endsWith('.c')) seeds.push(path.join(dir, f));
+    }
+    const texts = await Promise.all(seeds.map((f) => fs.readFile(f)));
+    const debris = ['#', '"', "'", '/*', '*/', '//', '\\\n', '(', ')', '#if 1\n', '#endif\n', '#else\n', '#elif 0\n',
+      '#define X(a) a##a\n', '#include "h.h"\n', '#include <stdio.h>\n', '#if X(1)\n', '\n#undef X\n', 'R"(', '\n#line 5\n',
+      '\n#pragma once\n', '__has_include(<stdio.h>)', '\n# ## x\n', '\xc4', '\n#ifdef Z\n', '0x', "1'2"];
+    const dir = await tempDir('scan-mutated');
+    await write(dir, { 'h.h': '#define H 1\n' });
+    let state = 12345;
+    const rand = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    let native = 0;
+    const runs = 150;
+    for (let i = 0; i < runs; i++) {
+      let src = texts[rand(texts.length)]!;
+      for (let k = 0, n = 1 + rand(4); k < n; k++) {
+        const at = rand(Math.max(1, src.length));
+        const op = rand(3);
+        if (op === 0) src = Buffer.concat([src.subarray(0, at), src.subarray(at + 1 + rand(200))]);
+        else if (op === 1) src = Buffer.concat([src.subarray(0, at), Buffer.from(debris[rand(debris.length)]!, 'latin1'), src.subarray(at)]);
+        else {
+          const from = rand(Math.max(1, src.length));
+          src = Buffer.concat([src.subarray(0, at), src.subarray(from, from + 1 + rand(300)), src.subarray(at)]);
+        }
+      }
+      await fs.writeFile(path.join(dir, 't.c'), src);
+      const ours = await agree(dir, 'gcc', ['-c', 't.c', '-o', 't.o', `-I${zlib}`, `-I${cjson}`]);
+      if (ours.how[0] === 'fast') native++;
+    }
+    expect(native).toBeGreaterThan(runs * 0.3);
+  }, 600_000);
 });
