@@ -1,24 +1,21 @@
-// Generates the native shims: finds each known tool on PATH once, renders shims/shim.c.hbs with the
-// table {name, kind, real}, compiles it, and hard-links every found name to the one binary.
+// Generates the native shims: finds each known tool on PATH once (find-tools.ts), renders shims/shim.c.hbs
+// with the table {name, kind, real}, compiles it (or copies the binary compiled before from the same
+// template, table, modules and compiler), and hard-links every found name to the one binary.
 // Must stay true: a real tool is never a shim (the shim dir and marked dirs are skipped), so a shim
 // can never run itself; tools absent from the machine get no shim.
 import { execFile } from 'node:child_process';
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { sha256Hex } from '../model/hash.js';
 import { cacheHome } from '../util/dirs.js';
 import type { ShimMode } from '../model/report.js';
-import { BASE_TOOLS, type ToolKind, toolKind } from './tools.js';
+import type { ToolKind } from './tools.js';
+import { findToolsCached, SHIM_DIR_MARKER, type ShimTool } from './find-tools.js';
 
-export interface ShimTool {
-  name: string;
-  kind: ToolKind;
-  /** the PATH entry's path, not symlink-resolved (/usr/bin/gcc), so compiler identity is kept */
-  real: string;
-}
+export { findTools, SHIM_DIR_MARKER, SHIM_BINARY_MARKER, type ShimTool } from './find-tools.js';
 
 export interface ShimSet {
   dir: string;
@@ -26,10 +23,6 @@ export interface ShimSet {
   tools: ShimTool[];
 }
 
-/** A file in every shim directory; PATH entries holding it are never searched for real tools. */
-export const SHIM_DIR_MARKER = '.continuity-shims';
-/** A string compiled into every shim binary (see SHIM_MARKER in shims/shim.c.hbs). */
-export const SHIM_BINARY_MARKER = 'continuity-shim-marker-v1';
 export const SHIM_BINARY = 'continuity-shim';
 /** The name under which the shim binary is the recording shell (make's SHELL in a wrapped build). */
 export const RECORDING_SHELL = 'continuity-sh';
@@ -39,6 +32,12 @@ export const REPORT_RELAY = 'continuity-relay';
 const TEMPLATE = fileURLToPath(new URL('../../shims/shim.c.hbs', import.meta.url));
 /** Plain C modules compiled into the same binary (shims/*.c, with their headers shims/*.h). */
 const MODULE_DIR = fileURLToPath(new URL('../../shims/', import.meta.url));
+
+/** handlebars' version: the rendered source, hence the binary, is the template's, the tools' and its. */
+async function handlebarsVersion(): Promise<string> {
+  const file = createRequire(import.meta.url).resolve('handlebars/package.json');
+  return (JSON.parse(await fs.readFile(file, 'utf8')) as { version: string }).version;
+}
 
 /** The shim's plain C modules and headers, by name, in name order (part of the binary cache key). */
 async function shimModules(): Promise<{ name: string; text: string }[]> {
@@ -67,8 +66,10 @@ export function cString(s: string): string {
   return out + '"';
 }
 
-/** Renders the C source of the shim for a tool table. */
-export async function renderShimSource(tools: readonly ShimTool[]): Promise<string> {
+/** Renders the C source of the shim for a tool table (`template`: shims/shim.c.hbs's text). */
+export async function renderShimSource(tools: readonly ShimTool[], template?: string): Promise<string> {
+  // loaded here, not at the top: a generation that takes its binary from the cache renders nothing
+  const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
   hb.registerHelper('cstr', (s: unknown) => cString(String(s)));
   hb.registerHelper('kindEnum', (k: unknown) => {
@@ -76,85 +77,8 @@ export async function renderShimSource(tools: readonly ShimTool[]): Promise<stri
     if (e === undefined) throw new Error(`unknown tool kind ${String(k)}`);
     return e;
   });
-  const template = hb.compile(await fs.readFile(TEMPLATE, 'utf8'), { noEscape: true, strict: true });
-  return template({ tools });
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function realOrSelf(p: string): Promise<string> {
-  try {
-    return await fs.realpath(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
-/** An executable regular file that is not a continuity shim. */
-async function isRealTool(p: string): Promise<boolean> {
-  try {
-    const st = await fs.stat(p);
-    if (!st.isFile()) return false;
-    await fs.access(p, constants.X_OK);
-    // Shim binaries are small; only those could carry the marker.
-    if (st.size < 4 * 1024 * 1024) {
-      const bytes = await fs.readFile(p);
-      if (bytes.includes(SHIM_BINARY_MARKER)) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** PATH directories worth searching: absolute, existing, not the shim dir, not another shim dir. */
-async function searchDirs(pathVar: string, shimDir: string): Promise<string[]> {
-  const self = await realOrSelf(shimDir);
-  const out: string[] = [];
-  for (const entry of pathVar.split(':')) {
-    if (entry === '') continue;
-    const dir = path.resolve(entry);
-    if (out.includes(dir)) continue;
-    if ((await realOrSelf(dir)) === self) continue;
-    if (await exists(path.join(dir, SHIM_DIR_MARKER))) continue;
-    out.push(dir);
-  }
-  return out;
-}
-
-/** Resolves every known tool name (base names and variants found in the directories) once, first dir wins. */
-export async function findTools(pathVar: string, shimDir: string): Promise<ShimTool[]> {
-  const dirs = await searchDirs(pathVar, shimDir);
-  const names = new Set(Object.keys(BASE_TOOLS));
-  for (const dir of dirs) {
-    let entries: string[];
-    try {
-      entries = await fs.readdir(dir);
-    } catch {
-      continue;
-    }
-    for (const e of entries) if (toolKind(e) !== null) names.add(e);
-  }
-  const tools: ShimTool[] = [];
-  for (const name of [...names].sort()) {
-    const kind = toolKind(name);
-    if (kind === null) continue;
-    for (const dir of dirs) {
-      const candidate = path.join(dir, name);
-      if (await isRealTool(candidate)) {
-        tools.push({ name, kind, real: candidate });
-        break;
-      }
-    }
-  }
-  return tools;
+  const compiled = hb.compile(template ?? (await fs.readFile(TEMPLATE, 'utf8')), { noEscape: true, strict: true });
+  return compiled({ tools });
 }
 
 /** Writes `data` to `file` through a temporary name in the same directory. */
@@ -165,16 +89,25 @@ async function writeAtomic(file: string, data: string): Promise<void> {
 }
 
 /** Generates (or regenerates) the shims in `opts.dir`. */
-export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv; cacheDir?: string }): Promise<ShimSet> {
+export async function generateShims(opts: {
+  dir: string;
+  env?: NodeJS.ProcessEnv;
+  /** compiled binaries (default $XDG_CACHE_HOME/continuity/shims) */
+  cacheDir?: string;
+  /** tool tables (default $XDG_CACHE_HOME/continuity/tools) */
+  toolCacheDir?: string;
+}): Promise<ShimSet> {
   const env = opts.env ?? process.env;
   const dir = path.resolve(opts.dir);
   await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, SHIM_DIR_MARKER), 'continuity shims: not real tools\n');
-  const tools = await findTools(env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', dir);
-
-  const source = await renderShimSource(tools);
+  const [tools, template, modules, hbVersion] = await Promise.all([
+    findToolsCached(env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', dir, opts.toolCacheDir ?? path.join(cacheHome(), 'tools')),
+    fs.readFile(TEMPLATE, 'utf8'),
+    shimModules(),
+    handlebarsVersion(),
+  ]);
   const cfile = path.join(dir, `${SHIM_BINARY}.c`);
-  await writeAtomic(cfile, source);
   const binary = path.join(dir, SHIM_BINARY);
   const tmpBinary = `${binary}.tmp-${process.pid}`;
   const cc = tools.find((t) => t.name === 'cc') ?? tools.find((t) => t.name === 'gcc') ?? tools.find((t) => t.name === 'clang');
@@ -185,13 +118,18 @@ export async function generateShims(opts: { dir: string; env?: NodeJS.ProcessEnv
   const flags = ['-O2', '-std=c11', '-D_GNU_SOURCE', '-Wall'];
   // A binary built before from the same source by the same compiler binary is taken from the cache
   // ($XDG_CACHE_HOME/continuity/shims) instead of compiling again.
+  // The key names what the rendered source is made of (template, tool table, handlebars), so a binary
+  // found in the cache needs no rendering.
   const ccStat = await fs.stat(await fs.realpath(cc.real));
-  const modules = await shimModules();
   const moduleText = modules.map((m) => `${m.name}\0${m.text}`).join('\0');
-  const key = sha256Hex(`${source}\0${moduleText}\0${cc.real}\0${ccStat.ino}:${ccStat.size}:${ccStat.mtimeMs}\0${flags.join(' ')}`);
+  const sourceOf = `${template}\0${JSON.stringify(tools)}\0handlebars ${hbVersion}`;
+  const key = sha256Hex(`${sourceOf}\0${moduleText}\0${cc.real}\0${ccStat.ino}:${ccStat.size}:${ccStat.mtimeMs}\0${flags.join(' ')}`);
   const moduleSources = modules.filter((m) => m.name.endsWith('.c')).map((m) => path.join(MODULE_DIR, m.name));
   const cached = path.join(opts.cacheDir ?? path.join(cacheHome(), 'shims'), key);
-  if (!(await fs.copyFile(cached, tmpBinary).then(() => true, () => false))) {
+  if (await fs.copyFile(cached, tmpBinary).then(() => true, () => false)) {
+    await fs.rm(cfile, { force: true }); // the source of an earlier generation is not this binary's
+  } else {
+    await writeAtomic(cfile, await renderShimSource(tools, template));
     // each source compiled on its own, all at once, then linked: a first build of the shims takes the
     // time of the largest source, not of all of them
     const objDir = await fs.mkdtemp(path.join(dir, '.objects-'));
