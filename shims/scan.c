@@ -200,14 +200,19 @@ static void list_dir(dir_t *d) {
   d->listed = 1;
 }
 
-/* Whether name (its first path component) may be in directory d; 0 only when it is certainly not. */
-static int dir_may_have(dir_t *d, const char *name) {
-  if (d->listed == 0) list_dir(d);
-  if (d->listed < 0) return 1;
+/* The hash dir_may_have looks for: of name's first path component; 0 when it cannot be decided by name
+ * ("." or ".." or empty). */
+static uint64_t first_component_hash(const char *name) {
   const char *slash = strchr(name, '/');
   size_t n = slash ? (size_t)(slash - name) : strlen(name);
-  if (n == 0 || (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.')) return 1;
-  uint64_t h = sc_hash(name, n) | 1;
+  if (n == 0 || (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.')) return 0;
+  return sc_hash(name, n) | 1;
+}
+
+/* Whether a name whose first component hashes to h may be in directory d; 0 only when it is certainly not. */
+static int dir_may_have(dir_t *d, uint64_t h) {
+  if (d->listed == 0) list_dir(d);
+  if (d->listed < 0 || h == 0) return 1;
   for (size_t j = (size_t)h & (d->nslots - 1); d->names[j]; j = (j + 1) & (d->nslots - 1))
     if (d->names[j] == h) return 1; /* (a hash match: the open decides) */
   return 0;
@@ -224,8 +229,9 @@ static file_t *search_from(int start, const char *name, int *idx) {
     }
   file_t *found = NULL;
   int at = -1;
+  uint64_t fh = first_component_hash(name);
   for (int i = start; i < g_nchain && !found; i++) {
-    if (!dir_may_have(&g_chain[i], name)) continue;
+    if (!dir_may_have(&g_chain[i], fh)) continue;
     found = open_file(join(g_chain[i].name, name));
     if (found) {
       at = i;
