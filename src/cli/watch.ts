@@ -17,6 +17,8 @@ export interface Watch {
   log(line: string): void;
   /** the collector's report listener */
   onReport(r: Report): void;
+  /** whether anything is done with reports as they come (a page, or a progress line being drawn) */
+  readonly listening: boolean;
   /** the run failed: the page shows why */
   fail(message: string): Promise<void>;
   /** the run ended with this graph: the page shows it and is served until Ctrl-C */
@@ -31,6 +33,7 @@ export async function startWatch(o: WatchOptions): Promise<Watch> {
     ? await (await import('../view/live-session.js')).startLiveSession({ port: o.port, open: o.open, log: (l) => progress.log(`continuity: ${l}`) })
     : null;
   return {
+    listening: live !== null || progress.enabled,
     log: (line) => {
       if (!o.quiet) progress.log(`continuity: ${line}`);
     },

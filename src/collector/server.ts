@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { open } from 'node:fs/promises';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocketServer, WebSocket } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { parseReport, type Report } from '../model/report.js';
 
@@ -48,7 +48,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
   async start(): Promise<void> {
     const expected = Buffer.from(`Bearer ${this.secret}`);
-    const wss = new WebSocketServer({
+    // loaded here: merging a spool needs no server
+    const { WebSocketServer: Server } = await import('ws');
+    const wss = new Server({
       host: '127.0.0.1',
       port: 0,
       maxPayload: MAX_REPORT_BYTES,

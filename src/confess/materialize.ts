@@ -6,7 +6,6 @@
 // Out: the program's own exit code; one line per materialization in the log.
 import { appendFile, mkdir, readFile, rename, rm, symlink, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { parseReport, type Report } from '../model/report.js';
 
 /** One materialization, as recorded in materialized.jsonl and in graph.json's `materialized` attribute. */
@@ -156,6 +155,7 @@ export async function buildClosure(tokenPath: string, id: string, spoolFile: str
   for (const r of closure) for (const i of r.inputs) if (i.token && byToken.has(i.token) && !mapped.has(i.path)) mapped.set(i.path, byToken.get(i.token) as string);
   const libdirs = new Set<string>();
   const env: Record<string, string | undefined> = { CONTINUITY_MODE: 'passthrough', CONTINUITY_MATERIALIZE: undefined };
+  const { execa } = await import('execa'); // here, not at the top: readMaterialized's importers never run anything
   for (const r of closure) {
     for (const o of r.outputs) await mkdir(dirname(mapped.get(o.path) as string), { recursive: true });
     for (const args of rewriteArgs(r, mapped)) {
@@ -219,6 +219,7 @@ export async function materializeAndRun(tokenArg: string, argv: string[], env: N
     await appendFile(log, JSON.stringify(m) + '\n');
   }
   const ld = [...built.libdirs, ...(env['LD_LIBRARY_PATH'] ? [env['LD_LIBRARY_PATH']] : [])].join(':');
+  const { execa } = await import('execa');
   const run = await execa(built.binary, argv, {
     env: { ...env, CONTINUITY_MATERIALIZE: undefined, ...(ld ? { LD_LIBRARY_PATH: ld } : {}) },
     extendEnv: false, reject: false, stdio: 'inherit', argv0: tokenArg,

@@ -4,19 +4,18 @@
 // Must stay true: a failed build writes no graph.json (its graph so far goes to graph.incomplete.json,
 // marked complete: false) and its exit code is the build's.
 import { join, resolve, basename, dirname, relative } from 'node:path';
-import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { readFile, writeFile, chmod, open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { UserError } from '../model/result.js';
 import type { BuildSystemKind, GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { Report } from '../model/report.js';
 import { isDirectory, isFile, which, writeFileAtomic, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv, RECORDING_SHELL, REPORT_RELAY, type ShimSet } from '../shim/generate.js';
-import { openReporting, type ReportingEndpoint } from '../collector/session.js';
+import { openReporting, spoolReporting, type ReportingEndpoint } from '../collector/session.js';
 import { buildSerializedGraph, type CustomStep } from '../graph/build.js';
-import { ninjaCustomSteps } from './ninja.js';
 import { parseShellLog, makeCustomSteps, failedLines } from './make.js';
 import { prepareOut, writeEvents, writeCompileCommands, writeGraphJson } from './outputs.js';
 import { compileCommands, type CompileCommand } from '../emit/compdb.js';
@@ -42,6 +41,7 @@ export interface WrapOptions {
   /** shims already generated (by a configure step of the same run) */
   shims?: ShimSet;
   log: (line: string) => void;
+  /** takes each report as it comes; without it no collector or relay runs, and the spool alone is read */
   onReport?: (r: Report) => void;
   /** build output, line by line, as it comes (default: only into logs/build.log) */
   onOutput?: (text: string) => void;
@@ -82,7 +82,7 @@ function makeflagsWord(s: string): string {
 export function wrapEnv(
   shims: ShimSet,
   mode: WrapMode,
-  files: { spool: string; shellLog: string; materialize: string | null; matDir: string; matLog: string } & ReportingEndpoint,
+  files: { spool: string; shellLog: string; materialize: string | null; matDir: string; matLog: string } & Partial<ReportingEndpoint>,
   realShell: string,
   scanCache?: string | null,
 ): Record<string, string> {
@@ -90,7 +90,13 @@ export function wrapEnv(
   // Bare names: the shim dir is first on PATH, and recorded arguments never name the --out directory.
   const at = (n: string): string => n;
   const env: Record<string, string> = {
-    ...shimEnv(shims, mode, { spool: files.spool, endpoint: files.endpoint, secret: files.secret, ...(files.relay !== undefined ? { relay: files.relay } : {}), ...(scanCache !== undefined ? { scanCache } : {}) }),
+    ...shimEnv(shims, mode, {
+      spool: files.spool,
+      ...(files.endpoint !== undefined ? { endpoint: files.endpoint } : {}),
+      ...(files.secret !== undefined ? { secret: files.secret } : {}),
+      ...(files.relay !== undefined ? { relay: files.relay } : {}),
+      ...(scanCache !== undefined ? { scanCache } : {}),
+    }),
     CONTINUITY_SH_SPOOL: files.shellLog,
     CONTINUITY_REAL_SHELL: realShell,
   };
@@ -146,6 +152,52 @@ function ninjaDir(args: readonly string[], cwd: string): string {
   return dir;
 }
 
+interface BuildEnd {
+  /** null when the build could not start or ended by a signal */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  failed: boolean;
+}
+
+/**
+ * Runs the build with its stdout and stderr both going straight into `log` (one file, in the order they
+ * were written), so the build's output never passes through this process unless `onOutput` wants it.
+ */
+async function runBuild(
+  exe: string, args: readonly string[], cwd: string, env: Record<string, string>, log: string, onOutput?: (text: string) => void,
+): Promise<BuildEnd> {
+  const file = await open(log, 'w');
+  let written: Promise<unknown> = Promise.resolve();
+  const write = (d: Buffer | string): void => {
+    const bytes = typeof d === 'string' ? Buffer.from(d) : d;
+    written = written.then(() => file.write(bytes));
+  };
+  try {
+    const child = spawn(exe, args, {
+      cwd, env: { ...process.env, ...env },
+      stdio: ['ignore', onOutput ? 'pipe' : file.fd, onOutput ? 'pipe' : file.fd],
+    });
+    if (onOutput) {
+      const take = (d: Buffer): void => {
+        write(d);
+        onOutput(d.toString());
+      };
+      child.stdout?.on('data', take);
+      child.stderr?.on('data', take);
+    }
+    return await new Promise<BuildEnd>((done) => {
+      child.once('error', (e) => {
+        write(`${exe}: ${e.message}\n`);
+        done({ exitCode: null, signal: null, failed: true });
+      });
+      child.once('close', (code, signal) => done({ exitCode: code, signal, failed: code !== 0 }));
+    });
+  } finally {
+    await written.catch(() => undefined);
+    await file.close();
+  }
+}
+
 function lastError(text: string, fallback: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const hit = [...lines].reverse().find((l) => /error|Error|FAILED|not found|No such file/.test(l));
@@ -181,19 +233,20 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
   if (isMake(cmd0) && jobs !== undefined) args.unshift(`-j${jobs}`);
   if (isNinja(cmd0)) args.unshift('-j', String(jobs ?? cpus().length));
 
-  const reporting = await openReporting({ relayBinary: join(shims.dir, REPORT_RELAY), ...(opts.onReport ? { onReport: opts.onReport } : {}), log: opts.log });
+  // The collector and the relay run only for someone who takes the reports as they come (--live, a
+  // progress line); otherwise the shims only append to the spool, which is read once the build is over.
+  const live = opts.onReport ? await openReporting({ relayBinary: join(shims.dir, REPORT_RELAY), onReport: opts.onReport, log: opts.log }) : null;
+  const reporting = live ?? spoolReporting();
   try {
     const env = wrapEnv(
       shims, opts.mode,
-      { spool, shellLog, ...reporting.endpoint, materialize, matDir, matLog },
+      { spool, shellLog, ...(live?.endpoint ?? {}), materialize, matDir, matLog },
       opts.realShell ?? '/bin/sh',
       opts.scanCache,
     );
     opts.log(`building in ${opts.mode} mode: ${opts.command.join(' ')}`);
-    const child = execa(exe, args, { cwd, env, reject: false, all: true, stdin: 'ignore' });
-    if (opts.onOutput) child.all?.on('data', (d: Buffer) => opts.onOutput?.(d.toString()));
-    const build = await child;
-    await writeFile(join(logs, 'build.log'), build.all ?? '');
+    const buildLog = join(logs, 'build.log');
+    const build = await runBuild(exe, args, cwd, env, buildLog, opts.onOutput);
     const { reports, malformed } = await reporting.finish(spool);
     await writeEvents(out, reports);
     if (malformed.length > 0) {
@@ -211,14 +264,14 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
     const covered = new Set(reports.flatMap((r) => [...r.outputs.map((o) => o.path), ...(r.depfile ? [r.depfile] : [])]));
     const customs: CustomStep[] = makeCustomSteps(shell.records, covered);
     const builddir = isNinja(cmd0) ? ninjaDir(args, cwd) : cwd;
-    if (isNinja(cmd0)) customs.push(...(await ninjaCustomSteps(builddir, covered)));
+    if (isNinja(cmd0)) customs.push(...(await (await import('./ninja.js')).ninjaCustomSteps(builddir, covered)));
 
     const exitCode = build.exitCode ?? (build.signal ? 128 : 1);
     const errors: string[] = [];
     let failure: string | null = null;
     if (build.failed) {
       const failed = failedLines(shell.records).at(-1);
-      const why = lastError(build.all ?? '', `exit code ${exitCode}`);
+      const why = lastError(await readFile(buildLog, 'utf8').catch(() => ''), `exit code ${exitCode}`);
       failure = `the build failed (exit ${exitCode})${failed ? ` at \`${failed.line}\` in ${failed.cwd}` : ''}: ${why}`;
       errors.push(failure);
     }
@@ -253,6 +306,6 @@ export async function runWrap(opts: WrapOptions): Promise<WrapSummary> {
       seconds: (Date.now() - t0) / 1000, graphFile, failure: failure ?? (complete ? null : (errors[0] ?? 'incomplete')),
     };
   } finally {
-    await reporting.abort();
+    await live?.abort();
   }
 }

@@ -7,6 +7,9 @@ import { execa } from 'execa';
 import { REPO, copyTree, continuity, readGraph, nonTokenOutputs, isToken } from './wrap-helpers.js';
 import type { ActionNode, SerializedGraph } from '../../src/model/graph.js';
 import type { CompileCommand } from '../../src/emit/compdb.js';
+import type { Report } from '../../src/model/report.js';
+import { runWrap } from '../../src/confess/wrap.js';
+import { compareGraphs } from '../../src/confess/check.js';
 
 let work: string;
 beforeAll(async () => {
@@ -98,6 +101,29 @@ describe('wrap: make', () => {
     // the observe run really built: the program runs
     const ran = await execa(join(work, 'make-codegen-check-out', 'tree-observe', 'prog'), [], { reject: false });
     expect(ran.stdout.trim()).toBe('140');
+  });
+
+  it('reports taken as they come, or the spool alone when nobody takes them: the same graph', async () => {
+    const dir = join(work, 'listeners');
+    const graphs: SerializedGraph[] = [];
+    for (const listening of [true, false]) {
+      await rm(dir, { recursive: true, force: true });
+      await copyTree(join(REPO, 'fixtures', 'make-recursive'), dir);
+      const seen: string[] = [];
+      const s = await runWrap({
+        command: ['sh', '-c', 'env > build-env.txt && make'], cwd: dir, out: join(work, `listeners-${listening}`), mode: 'observe',
+        log: () => undefined, ...(listening ? { onReport: (r: Report) => { seen.push(r.rid); } } : {}),
+      });
+      expect(s.complete, s.failure ?? '').toBe(true);
+      const env = await readFile(join(dir, 'build-env.txt'), 'utf8');
+      // the shims were given a collector (and its relay) only when someone listened
+      for (const v of ['CONTINUITY_ENDPOINT', 'CONTINUITY_SECRET', 'CONTINUITY_RELAY']) expect(env.includes(`\n${v}=`), v).toBe(listening);
+      expect(env).toContain(`\nCONTINUITY_SPOOL=${join(work, `listeners-${listening}`, 'spool.jsonl')}`);
+      if (listening) expect(seen.sort()).toEqual(actions(s.graph).filter((a) => a.category !== 'custom').map((a) => a.rid).sort());
+      graphs.push(s.graph);
+    }
+    expect(compareGraphs(graphs[0]!, graphs[1]!)).toEqual([]);
+    expect(actions(graphs[1]!).map((a) => a.category).sort()).toEqual(actions(graphs[0]!).map((a) => a.category).sort());
   });
 
   it('check reports a build that differs between the modes and exits 1', async () => {

@@ -49,7 +49,8 @@ export const wrapCommand: CommandModule<object, WrapArgs> = {
     let s;
     try {
       s = await runWrap({
-        command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log, onReport: watch.onReport,
+        command, out: argv.out, mode: argv.mode, jobs: argv.j, realShell: argv.shell, log,
+        ...(watch.listening ? { onReport: watch.onReport } : {}),
         ...(argv['scan-cache'] ? {} : { scanCache: null }),
       });
     } catch (e: unknown) {
