@@ -1,8 +1,9 @@
 // Reports (and the steps that were not compiler calls) → the DAG of file and action nodes, as graph.json
 // holds it (buildSerializedGraph) or as a graphology graph (buildGraph, the same graph).
 // Invariants: every file has at most one producing action; edges go file → action → file; no cycles.
-import graphology from 'graphology';
-import { hasCycle, topologicalSort } from 'graphology-dag';
+import { createRequire } from 'node:module';
+import type graphology from 'graphology';
+import type * as GraphologyDag from 'graphology-dag';
 import type { Report } from '../model/report.js';
 import {
   type ActionNode, type FileNode, type FileRole, type GraphAttributes, type NodeAttributes,
@@ -10,8 +11,12 @@ import {
 } from '../model/graph.js';
 import { languageOf } from './language.js';
 
-const { DirectedGraph } = graphology;
-export type BuildGraph = InstanceType<typeof DirectedGraph<NodeAttributes, Record<string, never>, GraphAttributes>>;
+export type BuildGraph = InstanceType<typeof graphology.DirectedGraph<NodeAttributes, Record<string, never>, GraphAttributes>>;
+
+// The graph library is loaded on first use: building graph.json (buildSerializedGraph) needs none of it.
+const require = createRequire(import.meta.url);
+const lib = (): { graph: typeof graphology; dag: typeof GraphologyDag } =>
+  ({ graph: require('graphology') as typeof graphology, dag: require('graphology-dag') as typeof GraphologyDag });
 
 /** A step the build ran that was not a compiler call (from the build system's own records). */
 export interface CustomStep {
@@ -294,12 +299,12 @@ export function serializedHasCycle(graph: SerializedGraph): boolean {
 }
 
 export function graphHasCycle(graph: BuildGraph): boolean {
-  return hasCycle(graph);
+  return lib().dag.hasCycle(graph);
 }
 
 /** Action keys in dependency order (inputs before the actions that use them). */
 export function actionOrder(graph: BuildGraph): string[] {
-  return topologicalSort(graph).filter((k) => graph.getNodeAttributes(k).type === 'action');
+  return lib().dag.topologicalSort(graph).filter((k) => graph.getNodeAttributes(k).type === 'action');
 }
 
 export function serializeGraph(graph: BuildGraph): SerializedGraph {
@@ -313,7 +318,7 @@ export function serializeGraph(graph: BuildGraph): SerializedGraph {
 }
 
 export function deserializeGraph(s: SerializedGraph): BuildGraph {
-  const graph: BuildGraph = new DirectedGraph<NodeAttributes, Record<string, never>, GraphAttributes>();
+  const graph: BuildGraph = new (lib().graph.DirectedGraph)<NodeAttributes, Record<string, never>, GraphAttributes>();
   graph.replaceAttributes(s.attributes);
   for (const n of s.nodes) graph.addNode(n.key, n.attributes);
   for (const e of s.edges) graph.addEdge(e.source, e.target);
