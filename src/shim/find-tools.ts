@@ -3,7 +3,7 @@
 // directories, and used again only while every directory searched and every file looked at has the same stamp.
 // Must stay true: a real tool is never a shim (the shim dir, marked dirs and files carrying the marker are
 // skipped), cached or not.
-import { constants, promises as fs, statSync } from 'node:fs';
+import { constants, existsSync, promises as fs, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../model/hash.js';
 import { BASE_TOOLS, type ToolKind, toolKind } from './tools.js';
@@ -38,18 +38,9 @@ function stampNow(p: string): { stamp: PathStamp; fresh: boolean } {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+function realOrSelf(p: string): string {
   try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function realOrSelf(p: string): Promise<string> {
-  try {
-    return await fs.realpath(p);
+    return realpathSync(p);
   } catch {
     return path.resolve(p);
   }
@@ -72,16 +63,17 @@ async function isRealTool(p: string): Promise<boolean> {
   }
 }
 
-/** PATH directories worth searching: absolute, existing, not the shim dir, not another shim dir. */
-async function searchDirs(pathVar: string, shimDir: string): Promise<string[]> {
-  const self = await realOrSelf(shimDir);
+/** PATH directories worth searching: absolute, existing, not the shim dir, not another shim dir.
+ *  Synchronous: a dozen stats of directories the kernel has cached, asked at every generation. */
+function searchDirs(pathVar: string, shimDir: string): string[] {
+  const self = realOrSelf(shimDir);
   const out: string[] = [];
   for (const entry of pathVar.split(':')) {
     if (entry === '') continue;
     const dir = path.resolve(entry);
     if (out.includes(dir)) continue;
-    if ((await realOrSelf(dir)) === self) continue;
-    if (await exists(path.join(dir, SHIM_DIR_MARKER))) continue;
+    if (realOrSelf(dir) === self) continue;
+    if (existsSync(path.join(dir, SHIM_DIR_MARKER))) continue;
     out.push(dir);
   }
   return out;
@@ -118,7 +110,7 @@ async function search(dirs: readonly string[]): Promise<{ tools: ShimTool[]; loo
 
 /** Resolves every known tool name (base names and variants found in the directories) once, first dir wins. */
 export async function findTools(pathVar: string, shimDir: string): Promise<ShimTool[]> {
-  return (await search(await searchDirs(pathVar, shimDir))).tools;
+  return (await search(searchDirs(pathVar, shimDir))).tools;
 }
 
 interface ToolCacheEntry {
@@ -136,7 +128,7 @@ interface ToolCacheEntry {
  * changed within the last second is not kept, since a later change in the same clock tick would not show.
  */
 export async function findToolsCached(pathVar: string, shimDir: string, cacheDir: string): Promise<ShimTool[]> {
-  const dirs = await searchDirs(pathVar, shimDir);
+  const dirs = searchDirs(pathVar, shimDir);
   const file = path.join(cacheDir, `${sha256Hex(JSON.stringify(dirs))}.json`);
   const kept = await fs.readFile(file, 'utf8').then((t) => JSON.parse(t) as ToolCacheEntry, () => null);
   if (kept !== null && kept.v === 1 && JSON.stringify(kept.dirs) === JSON.stringify(dirs) &&

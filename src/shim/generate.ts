@@ -4,7 +4,7 @@
 // Must stay true: a real tool is never a shim (the shim dir and marked dirs are skipped), so a shim
 // can never run itself; tools absent from the machine get no shim.
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { linkSync, promises as fs, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -160,20 +160,15 @@ export async function generateShims(opts: {
   for (const t of previous?.tools ?? []) {
     if (!wanted.has(t.name)) await fs.rm(path.join(dir, t.name), { force: true });
   }
-  for (const t of tools) {
-    const link = path.join(dir, t.name);
-    const tmp = `${link}.tmp-${process.pid}`;
-    await fs.rm(tmp, { force: true });
-    await fs.link(binary, tmp);
-    await fs.rename(tmp, link);
-  }
-  // make's SHELL during a wrapped build (see the recording shell in shims/shim.c.hbs), and the relay
-  // that batches the shims' reports for the collector (shims/relay.c)
-  for (const name of [RECORDING_SHELL, REPORT_RELAY]) {
+  // Every tool name, make's SHELL during a wrapped build (see the recording shell in shims/shim.c.hbs),
+  // and the relay that batches the shims' reports for the collector (shims/relay.c). Synchronous: some
+  // forty links of three system calls each, which through the thread pool would cost several times more.
+  for (const name of [...tools.map((t) => t.name), RECORDING_SHELL, REPORT_RELAY]) {
     const link = path.join(dir, name);
-    await fs.rm(`${link}.tmp-${process.pid}`, { force: true });
-    await fs.link(binary, `${link}.tmp-${process.pid}`);
-    await fs.rename(`${link}.tmp-${process.pid}`, link);
+    const tmp = `${link}.tmp-${process.pid}`;
+    rmSync(tmp, { force: true });
+    linkSync(binary, tmp);
+    renameSync(tmp, link);
   }
   const set: ShimSet = { dir, binary, tools };
   await writeAtomic(path.join(dir, 'shims.json'), JSON.stringify(set, null, 2) + '\n');
