@@ -186,11 +186,18 @@ int sc_include_level(void);
 /* ---------------------------------------------------------------- compiler probe */
 
 typedef struct {
+  uint64_t dev, ino;
+  int64_t mtime_sec, mtime_nsec;
+  int valid;           /* 0: not known (no listing of the directory is kept or reused) */
+} dir_stamp_t;
+
+typedef struct {
   char **quote;        /* -iquote dirs, as gcc spells them */
   int nquote;
   char **bracket;      /* -I, -isystem, system dirs */
   int nbracket;
   unsigned char *bracket_sysp;
+  dir_stamp_t *quote_stamp, *bracket_stamp; /* each directory as stat saw it when the chain was made */
   char **absent;       /* directories gcc ignored because they did not exist */
   int nabsent;
   char **preinclude;   /* implicitly included headers (stdc-predef.h) where the compiler found them */

@@ -645,6 +645,7 @@ typedef struct {
   ino_t ino;
   int sysp;
   int missing;         /* does not exist: dropped, but it still counts for "the last of its chain" */
+  int64_t mtime_sec, mtime_nsec;
 } chain_dir_t;
 
 typedef struct {
@@ -674,6 +675,8 @@ static void chain_add(chain_t *c, const char *name, int sysp, const scan_request
   d->name = (char *)name;
   d->dev = missing ? 0 : st.st_dev;
   d->ino = missing ? 0 : st.st_ino;
+  d->mtime_sec = missing ? 0 : (int64_t)st.st_mtim.tv_sec;
+  d->mtime_nsec = missing ? 0 : (int64_t)st.st_mtim.tv_nsec;
   d->sysp = sysp;
   d->missing = missing;
 }
@@ -695,6 +698,14 @@ static void prune(chain_t *c, const chain_t *system, const chain_dir_t *join) {
   c->n = k;
 }
 
+static void stamp_of(const chain_dir_t *d, dir_stamp_t *out) {
+  out->dev = (uint64_t)d->dev;
+  out->ino = (uint64_t)d->ino;
+  out->mtime_sec = d->mtime_sec;
+  out->mtime_nsec = d->mtime_nsec;
+  out->valid = 1;
+}
+
 static void layered_chains(const scan_request_t *rq) {
   chain_t quote = {0}, bracket = {0}, system = {0};
   memset(&g_absent_user, 0, sizeof g_absent_user);
@@ -712,14 +723,23 @@ static void layered_chains(const scan_request_t *rq) {
   prune(&quote, &system, bracket.n ? &bracket.v[0] : system.n ? &system.v[0] : NULL);
   sc_probe.nquote = quote.n;
   sc_probe.quote = sc_alloc(sizeof(char *) * (size_t)(quote.n + 1));
-  for (int i = 0; i < quote.n; i++) sc_probe.quote[i] = quote.v[i].name;
+  sc_probe.quote_stamp = sc_alloc(sizeof(dir_stamp_t) * (size_t)(quote.n + 1));
+  for (int i = 0; i < quote.n; i++) {
+    sc_probe.quote[i] = quote.v[i].name;
+    stamp_of(&quote.v[i], &sc_probe.quote_stamp[i]);
+  }
   sc_probe.nbracket = bracket.n + system.n;
   sc_probe.bracket = sc_alloc(sizeof(char *) * (size_t)(sc_probe.nbracket + 1));
   sc_probe.bracket_sysp = sc_alloc((size_t)sc_probe.nbracket + 1);
-  for (int i = 0; i < bracket.n; i++) sc_probe.bracket[i] = bracket.v[i].name;
+  sc_probe.bracket_stamp = sc_alloc(sizeof(dir_stamp_t) * (size_t)(sc_probe.nbracket + 1));
+  for (int i = 0; i < bracket.n; i++) {
+    sc_probe.bracket[i] = bracket.v[i].name;
+    stamp_of(&bracket.v[i], &sc_probe.bracket_stamp[i]);
+  }
   for (int i = 0; i < system.n; i++) {
     sc_probe.bracket[bracket.n + i] = system.v[i].name;
     sc_probe.bracket_sysp[bracket.n + i] = 1;
+    stamp_of(&system.v[i], &sc_probe.bracket_stamp[bracket.n + i]);
   }
   if (g_absent_user.n) {
     char **v = sc_alloc(sizeof(char *) * (size_t)(sc_probe.nabsent + g_absent_user.n + 1));

@@ -10,7 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <time.h>
+#include <unistd.h>
+
 #include "scan-int.h"
+#include "sha256.h"
 
 jmp_buf sc_bail_jmp;
 char sc_bail_reason[160];
@@ -44,6 +48,10 @@ typedef struct {
   int listed;          /* 0: not read yet; 1: names read; -1: too large or unreadable: every name is tried */
   uint64_t *names;     /* hashes of the entries' names, open addressing (0 = empty) */
   size_t nslots;
+  uint64_t *hlist;     /* the same hashes as a list, for the directory-listing cache */
+  size_t nh;
+  int fresh;           /* listed in this scan (not taken from the cache) */
+  dir_stamp_t stamp;
 } dir_t;
 
 static dir_t *g_chain;  /* quote dirs, then bracket dirs */
@@ -169,6 +177,21 @@ static file_t *canonical(file_t *f) {
 
 /* Reads a small search directory's entry names once per scan, so that a header can be looked for in it
  * without a failing open() per directory and name (a build's include directories are mostly small). */
+static void set_names(dir_t *d, const uint64_t *h, size_t n) {
+  d->nslots = 16;
+  while (d->nslots < n * 2) d->nslots *= 2;
+  d->names = sc_alloc(sizeof(uint64_t) * d->nslots);
+  for (size_t i = 0; i < n; i++) {
+    size_t j = (size_t)h[i] & (d->nslots - 1);
+    while (d->names[j] && d->names[j] != h[i]) j = (j + 1) & (d->nslots - 1);
+    d->names[j] = h[i];
+  }
+  d->hlist = sc_alloc(sizeof(uint64_t) * (n ? n : 1));
+  memcpy(d->hlist, h, sizeof(uint64_t) * n);
+  d->nh = n;
+  d->listed = 1;
+}
+
 static void list_dir(dir_t *d) {
   d->listed = -1;
   DIR *dh = opendir(*d->name ? d->name : ".");
@@ -188,16 +211,106 @@ static void list_dir(dir_t *d) {
   }
   closedir(dh);
   if (!h) return;
-  d->nslots = 16;
-  while (d->nslots < n * 2) d->nslots *= 2;
-  d->names = sc_alloc(sizeof(uint64_t) * d->nslots);
-  for (size_t i = 0; i < n; i++) {
-    size_t j = (size_t)h[i] & (d->nslots - 1);
-    while (d->names[j] && d->names[j] != h[i]) j = (j + 1) & (d->nslots - 1);
-    d->names[j] = h[i];
-  }
+  set_names(d, h, n);
   free(h);
-  d->listed = 1;
+  d->fresh = 1;
+}
+
+/* ---------------------------------------------------------------- directory-listing cache
+ * A build's compiles share long -I chains; listing every directory of the chain in every compile costs a
+ * few system calls per directory. The names (as hashes) of a chain's directories are kept in one file per
+ * chain under the probe directory, each with the directory's stamp (device, inode, mtime to the
+ * nanosecond): a listing is reused only while its directory's stamp is unchanged (an entry added, removed or
+ * renamed moves the directory's mtime), and one whose directory changed less than two seconds before it was
+ * read is not kept, since a change in the same clock tick would not move the stamp. */
+
+#define DIRS_MAGIC 0x3173726964746e63ull /* "cntdirs1" */
+
+static char *dir_cache_path(void) {
+  if (!sc_request->probe_dir) return NULL;
+  sha256_t h;
+  sha_init(&h);
+  sha_str(&h, "continuity-dirs 1");
+  for (int i = 0; i < g_nchain; i++) sha_str(&h, g_chain[i].name);
+  char key[65];
+  sha_hex(&h, key);
+  size_t n = strlen(sc_request->probe_dir) + 80;
+  char *p = sc_alloc(n);
+  snprintf(p, n, "%s/dirs/%.2s/%s", sc_request->probe_dir, key, key + 2);
+  return p;
+}
+
+static void load_dir_cache(void) {
+  char *path = dir_cache_path();
+  if (!path) return;
+  size_t len = 0;
+  int err = 0;
+  char *text = sc_read_file(path, &len, &err, NULL);
+  if (!text) return;
+  sc_own(text);
+  const unsigned char *p = (const unsigned char *)text, *end = p + len;
+  uint64_t v[6];
+  if (len < 16) return;
+  memcpy(v, p, 16);
+  p += 16;
+  if (v[0] != DIRS_MAGIC || v[1] != (uint64_t)g_nchain) return;
+  for (int i = 0; i < g_nchain; i++) {
+    if ((size_t)(end - p) < 40) return;
+    memcpy(v, p, 40);
+    p += 40;
+    uint64_t n = v[4];
+    if (n == UINT64_MAX) continue;
+    if ((size_t)(end - p) / 8 < n) return;
+    dir_t *d = &g_chain[i];
+    if (d->stamp.valid && d->stamp.dev == v[0] && d->stamp.ino == v[1] && (uint64_t)d->stamp.mtime_sec == v[2] &&
+        (uint64_t)d->stamp.mtime_nsec == v[3]) {
+      uint64_t *h = sc_alloc_raw(8 * (n ? n : 1));
+      memcpy(h, p, 8 * n);
+      set_names(d, h, (size_t)n);
+    }
+    p += 8 * n;
+  }
+}
+
+static void save_dir_cache(void) {
+  int any = 0;
+  time_t now = time(NULL);
+  for (int i = 0; i < g_nchain; i++) any |= g_chain[i].fresh && g_chain[i].stamp.valid && g_chain[i].stamp.mtime_sec < now - 1;
+  if (!any) return;
+  char *path = dir_cache_path();
+  if (!path) return;
+  sc_buf_t b = {0};
+  uint64_t head[2] = {DIRS_MAGIC, (uint64_t)g_nchain};
+  sc_buf_put(&b, (const char *)head, sizeof head);
+  for (int i = 0; i < g_nchain; i++) {
+    const dir_t *d = &g_chain[i];
+    int keep = d->listed == 1 && d->stamp.valid && d->stamp.mtime_sec < now - 1;
+    uint64_t e[5] = {d->stamp.dev, d->stamp.ino, (uint64_t)d->stamp.mtime_sec, (uint64_t)d->stamp.mtime_nsec,
+                     keep ? (uint64_t)d->nh : UINT64_MAX};
+    sc_buf_put(&b, (const char *)e, sizeof e);
+    if (keep) sc_buf_put(&b, (const char *)d->hlist, 8 * d->nh);
+  }
+  char *dir = sc_strdup(path);
+  *strrchr(dir, '/') = 0;
+  for (char *q = dir + 1; *q; q++)
+    if (*q == '/') { *q = 0; mkdir(dir, 0755); *q = '/'; }
+  mkdir(dir, 0755);
+  size_t tn = strlen(path) + 16;
+  char *tmp = sc_alloc(tn);
+  snprintf(tmp, tn, "%s.tmp-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd >= 0) {
+    size_t off = 0;
+    while (off < b.n) {
+      ssize_t w = write(fd, b.p + off, b.n - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      off += (size_t)w;
+    }
+    close(fd);
+    if (off != b.n || rename(tmp, path) != 0) unlink(tmp);
+  }
+  free(b.p);
 }
 
 /* The hash dir_may_have looks for: of name's first path component; 0 when it cannot be decided by name
@@ -745,11 +858,16 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
   g_nquote = sc_probe.nquote;
   g_nchain = sc_probe.nquote + sc_probe.nbracket;
   g_chain = sc_alloc(sizeof(dir_t) * (size_t)(g_nchain + 1));
-  for (int i = 0; i < sc_probe.nquote; i++) g_chain[i].name = sc_probe.quote[i];
+  for (int i = 0; i < sc_probe.nquote; i++) {
+    g_chain[i].name = sc_probe.quote[i];
+    if (sc_probe.quote_stamp) g_chain[i].stamp = sc_probe.quote_stamp[i];
+  }
   for (int i = 0; i < sc_probe.nbracket; i++) {
     g_chain[g_nquote + i].name = sc_probe.bracket[i];
     g_chain[g_nquote + i].sysp = sc_probe.bracket_sysp[i];
+    if (sc_probe.bracket_stamp) g_chain[g_nquote + i].stamp = sc_probe.bracket_stamp[i];
   }
+  load_dir_cache();
   const char *src = rq->args[rq->src_argi];
   file_t *main = open_file(src);
   if (!main) sc_bail("%s: no such file", src);
@@ -783,6 +901,7 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
     do_include(INC_CMDLINE, o + 1, 0);
   }
   process_file(main, 0, 1, -2);
+  save_dir_cache();
   /* the answer, copied out of the arena */
   out->ndeps = g_ndeps;
   out->deps = calloc((size_t)g_ndeps + 1, sizeof(char *));

@@ -294,6 +294,26 @@ describe('native header scanner', () => {
     expect(after.deps).toContain(path.join(dir, 'new/gen.h'));
   });
 
+  it('sees a header added to an include directory whose listing was kept', async () => {
+    const dir = await tempDir('scan-dircache');
+    await write(dir, { 'a.c': '#include <x.h>\n', 'first/other.h': '', 'second/x.h': '' });
+    // directories last changed long ago: their listings are kept for the next compile
+    const past = new Date(Date.now() - 60_000);
+    for (const d of ['first', 'second']) await fs.utimes(path.join(dir, d), past, past);
+    const args = ['-c', 'a.c', '-Ifirst', '-Isecond'];
+    const before = await agree(dir, 'gcc', args);
+    expect(before.how).toEqual(['fast']);
+    expect(before.deps).toContain(path.join(dir, 'second/x.h'));
+    const kept = await fs.readdir(path.join(probes, 'dirs')).catch(() => []);
+    expect(kept.length).toBeGreaterThan(0);
+    // a header appears in the first directory: it must win over the one the kept listing knew
+    await write(dir, { 'first/x.h': '' });
+    const after = await agree(dir, 'gcc', args);
+    expect(after.how).toEqual(['fast']);
+    expect(after.deps).toContain(path.join(dir, 'first/x.h'));
+    expect(after.deps).not.toContain(path.join(dir, 'second/x.h'));
+  });
+
   it('with -MMD leaves out system headers and what they include, as gcc -MM does', async () => {
     const dir = await tempDir('scan-mm');
     await write(dir, { 'a.c': '#include <stdio.h>\n#include <s.h>\n#include "u.h"\n', 'sys/s.h': '#include "s2.h"\n', 'sys/s2.h': '', 'u.h': '#pragma GCC system_header\n#include "after.h"\n', 'after.h': '' });
