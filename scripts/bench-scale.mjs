@@ -326,7 +326,7 @@ if (doConfess) {
       compiles = g.nodes.filter((n) => n.attributes.type === 'action' && n.attributes.category === 'compile').length;
       log(`N=${tus} #${r + 1}: real ${t.real.toFixed(2)} s, floor ${t.floor.toFixed(2)} s, confess ${t.confess.toFixed(2)} s, ${compiles} compiles`);
       // the scan section runs on the largest project of at most 1,000 TUs (six passes over every compile)
-      if (r === 0 && tus <= 1000 && (!scanInput || scanInput.tus < tus)) scanInput = { tus, src, compdb: readFileSync(join(d, "real", "compile_commands.json"), "utf8") };
+      if (r === 0 && tus <= 1000 && (!scanInput || scanInput.tus < tus)) scanInput = { tus, src, compdb: readFileSync(join(d, 'real', 'compile_commands.json'), 'utf8') };
       rmSync(d, { recursive: true, force: true });
     }
     confessRows.push({ tus, shape, real: median(real), floor: median(floor), confess: median(conf), compiles,
