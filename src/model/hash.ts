@@ -1,6 +1,10 @@
 // Branded hashes: a Sha256 can only be made by hashing (or by parsing a checked hex string).
-// Hashing is Node's native SHA-256: object files, sources and keys are hashed on every build.
+// File contents (object files, sources) go through Node's native SHA-256, since they are hashed on every
+// build; action keys through @noble/hashes, the project's audited implementation. Both are SHA-256: the same
+// bytes give the same digest either way.
 import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 export type Sha256 = string & { readonly __brand: 'Sha256' };
 export type ActionKey = string & { readonly __brand: 'ActionKey' };
@@ -16,5 +20,5 @@ export function parseSha256(s: string): Sha256 | undefined {
 }
 
 export function actionKeyOf(canonical: string): ActionKey {
-  return sha256Hex(canonical) as string as ActionKey;
+  return bytesToHex(sha256(utf8ToBytes(canonical))) as ActionKey;
 }

@@ -17,6 +17,8 @@ describe('sha256Hex', () => {
 
   it('keys and parsed hashes are the same hex strings', () => {
     expect(actionKeyOf('abc') as string).toBe(sha256Hex('abc'));
+    const long = `${'x'.repeat(100_000)} naïve ☃`;
+    expect(actionKeyOf(long) as string).toBe(sha256Hex(long));
     expect(parseSha256(sha256Hex('x'))).toBe(sha256Hex('x'));
     expect(parseSha256('ABC')).toBeUndefined();
   });
