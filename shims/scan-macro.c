@@ -60,7 +60,7 @@ static int is_punct(const tok_t *t, int p) { return t->type == T_PUNCT && t->pun
 void sc_define(tokv_t *line, const char *where) {
   if (line->n == 0 || line->v[0].type != T_IDENT) sc_bail("#define without a macro name in %s", where);
   sym_t *name = line->v[0].sym;
-  if (name->builtin == B_DEFINED || name->va_args || (sc_lang.cxx && name->cxx_op && sc_lang.operator_names))
+  if (name->builtin != B_NONE || name->va_args || (sc_lang.cxx && name->cxx_op && sc_lang.operator_names))
     sc_bail("#define of '%s' in %s", name->name, where);
   macro_t *m = sc_alloc(sizeof *m);
   int i = 1;
@@ -126,7 +126,7 @@ void sc_define(tokv_t *line, const char *where) {
 
 void sc_undef(tokv_t *line) {
   if (line->n == 0 || line->v[0].type != T_IDENT) sc_bail("#undef without a macro name");
-  if (line->v[0].sym->builtin == B_DEFINED) sc_bail("#undef defined");
+  if (line->v[0].sym->builtin != B_NONE) sc_bail("#undef of the builtin %s", line->v[0].sym->name);
   line->v[0].sym->macro = NULL;
 }
 

@@ -417,7 +417,10 @@ int sc_has_include(const char *name, int angled, int next) {
   return find_include(name, t, &g_ctx, &idx, &sysp) != NULL;
 }
 
-int sc_include_level(void) { return g_depth - 1; }
+/* gcc's __INCLUDE_LEVEL__: the main file is level 0, and it is already on the stack below the command
+ * line's includes (which are read before it here) */
+static int g_cmdline_phase;
+int sc_include_level(void) { return g_cmdline_phase ? g_depth : g_depth - 1; }
 
 /* ---------------------------------------------------------------- directives */
 
@@ -877,6 +880,7 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
   add_dep(main->path);
   g_ctx.file = main;
   g_ctx.dir_idx = -2;
+  g_cmdline_phase = 1;
   for (int i = 0; i < sc_probe.ninclude_opts; i++) {
     const char *o = sc_probe.include_opts[i];
     if (o[0] == 'm') do_include(INC_CMDLINE, o + 1, 0);
@@ -900,6 +904,7 @@ int scan_fast(const scan_request_t *rq, scan_result_t *out) {
     if (stat(gch, &st) == 0) sc_bail("-include %s has a precompiled header", o + 1);
     do_include(INC_CMDLINE, o + 1, 0);
   }
+  g_cmdline_phase = 0;
   process_file(main, 0, 1, -2);
   save_dir_cache();
   /* the answer, copied out of the arena */
