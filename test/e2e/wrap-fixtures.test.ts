@@ -126,6 +126,24 @@ describe('wrap: make', () => {
     expect(actions(graphs[1]!).map((a) => a.category).sort()).toEqual(actions(graphs[0]!).map((a) => a.category).sort());
   });
 
+  it("the build's output, stdout and stderr in the order written, goes into logs/build.log, and to onOutput when asked", async () => {
+    const dir = join(work, 'output');
+    await mkdir(dir);
+    const script = 'echo one; echo two >&2; echo three';
+    const quiet = await runWrap({ command: ['sh', '-c', script], cwd: dir, out: join(work, 'output-quiet'), mode: 'observe', log: () => undefined });
+    expect(quiet.complete).toBe(true);
+    expect(await readFile(join(work, 'output-quiet', 'logs', 'build.log'), 'utf8')).toBe('one\ntwo\nthree\n');
+    let seen = '';
+    const told = await runWrap({
+      command: ['sh', '-c', `${script}; exit 3`], cwd: dir, out: join(work, 'output-told'), mode: 'observe', log: () => undefined,
+      onOutput: (t) => { seen += t; },
+    });
+    expect(told.exitCode).toBe(3);
+    expect(told.failure).toContain('the build failed (exit 3)');
+    expect(seen.split('\n').sort()).toEqual(['', 'one', 'three', 'two']);
+    expect((await readFile(join(work, 'output-told', 'logs', 'build.log'), 'utf8')).split('\n').sort()).toEqual(['', 'one', 'three', 'two']);
+  });
+
   it('check reports a build that differs between the modes and exits 1', async () => {
     const dir = join(work, 'differs');
     await mkdir(dir);
