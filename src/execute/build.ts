@@ -6,7 +6,7 @@ import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile, knownToHoldSync, rememberOwn } from '../util/hash-memo.js';
-import { eachLimit } from '../util/limit.js';
+import { eachLimit, gate } from '../util/limit.js';
 import { type Sha256, sha256Hex } from '../model/hash.js';
 import type { BuildRecord, BuildRecordAction, BuildRecordInput, BuildRecordOutput } from '../model/build-record.js';
 import { type Result, ok, err } from '../model/result.js';
@@ -109,7 +109,10 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
   const g = actionGraph(actions);
   if (!g.ok) return g;
   const byId = new Map(actions.map((a) => [a.id, a]));
-  const ctx: ExecContext = { store: opts.store, sandbox: opts.sandbox, srcdir: file.srcdir, builddir: file.builddir, done: new Map() };
+  // Up to twice -j actions are under way, but only -j commands run at once: the others are being staged
+  // or having their outputs stored meanwhile, so that a core does not wait on that work between commands.
+  const jobs = Math.max(1, opts.jobs);
+  const ctx: ExecContext = { store: opts.store, sandbox: opts.sandbox, srcdir: file.srcdir, builddir: file.builddir, done: new Map(), slot: gate(jobs) };
   const progress: BuildProgress = { total: actions.length, done: 0, running: [], executed: 0, cached: 0, failed: 0 };
   const cachedIds = new Set<string>();
   const executedIds: string[] = [];
@@ -121,7 +124,7 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     const h = await cachedOutputs(a, ctx);
     if (h) hits.set(a.id, h);
   });
-  const outcomes = await schedule(g.value, Math.max(1, opts.jobs), async (id) => {
+  const outcomes = await schedule(g.value, jobs * 2, async (id) => {
     const a = byId.get(id) as LoweredAction;
     progress.running.push(a.action.identifier);
     opts.onProgress?.(progress);

@@ -1,8 +1,7 @@
 // Running one action where only its declared inputs and its toolchain closure are visible.
 // bubblewrap when installed, util-linux `unshare` (as root) otherwise; `none` only when asked for.
 // Every kind gives: no network, fresh PID/IPC/UTS/mount namespaces, a cleared environment, /tmp a
-// tmpfs, the closure and the bound input files read-only, and the host stage at /continuity (or at
-// /continuity/build, over an otherwise empty tmpfs /continuity).
+// tmpfs, the closure read-only, and the staged tree at /continuity.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { type Result, ok, err } from '../model/result.js';
@@ -20,22 +19,15 @@ export const FIXED_ENV: Readonly<Record<string, string>> = {
 };
 
 export interface SandboxSpec {
-  /** host directory seen as `writable` inside */
+  /** host directory seen as /continuity */
   stage: string;
-  /** where the stage is seen: /continuity itself, or /continuity/build with the rest of /continuity an
-   *  empty tmpfs (then nothing is written to the host outside the build tree) */
-  writable?: string;
-  /** directories made inside before the command runs (under /continuity, outside the stage) */
-  dirs?: string[];
   cwd: string;
   command: string[];
   env: Record<string, string>;
   /** host paths mounted read-only at the same place */
   closure: string[];
-  /** read-only files (or directories): host path → path inside */
+  /** extra read-only files: host file → path inside */
   binds: { host: string; path: string }[];
-  /** symbolic links made inside: path → target */
-  links?: { path: string; target: string }[];
 }
 
 export interface SandboxResult {
@@ -85,12 +77,8 @@ export function bwrapArgs(s: SandboxSpec): string[] {
   for (const [k, v] of envEntries(s.env)) a.push('--setenv', k, v);
   a.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   closureArgs(s.closure, (kind, host, target) => a.push(...(kind === 'symlink' ? ['--symlink', host, target] : ['--ro-bind', host, target])));
-  const writable = s.writable ?? SANDBOX_ROOT;
-  if (writable !== SANDBOX_ROOT) a.push('--tmpfs', SANDBOX_ROOT);
-  if (s.stage !== '/') a.push('--bind', s.stage, writable);
-  for (const d of s.dirs ?? []) a.push('--dir', d);
+  if (s.stage !== '/') a.push('--bind', s.stage, SANDBOX_ROOT);
   for (const b of s.binds) a.push('--ro-bind', b.host, b.path);
-  for (const l of s.links ?? []) a.push('--symlink', l.target, l.path);
   a.push('--chdir', s.cwd, '--', ...s.command);
   return a;
 }
@@ -108,12 +96,8 @@ export function unshareScript(s: SandboxSpec, newRoot: string): string {
     if (kind === 'symlink') L.push(`mkdir -p "$R"$(dirname ${q(target)})`, `ln -s ${q(host)} "$R"${q(target)}`);
     else ro(host, target, !lstatSync(host).isDirectory());
   });
-  const writable = s.writable ?? SANDBOX_ROOT;
-  if (writable !== SANDBOX_ROOT) L.push(`mkdir -p "$R"${SANDBOX_ROOT}`, `mount -t tmpfs tmpfs "$R"${SANDBOX_ROOT}`);
-  L.push(`mkdir -p "$R"${q(writable)}`, `mount --bind ${q(s.stage)} "$R"${q(writable)}`);
-  for (const d of s.dirs ?? []) L.push(`mkdir -p "$R"${q(d)}`);
-  for (const b of s.binds) ro(b.host, b.path, !lstatSync(b.host).isDirectory());
-  for (const l of s.links ?? []) L.push(`mkdir -p "$R"$(dirname ${q(l.path)})`, `ln -s ${q(l.target)} "$R"${q(l.path)}`);
+  L.push(`mkdir -p "$R"${SANDBOX_ROOT}`, `mount --bind ${q(s.stage)} "$R"${SANDBOX_ROOT}`);
+  for (const b of s.binds) ro(b.host, b.path, true);
   L.push('mkdir -p "$R/proc" "$R/dev" "$R/tmp"', 'mount -t proc proc "$R/proc"', 'mount --rbind /dev "$R/dev"', 'mount -t tmpfs tmpfs "$R/tmp"');
   const env = envEntries(s.env).map(([k, v]) => q(`${k}=${v}`)).join(' ');
   const inner = `cd ${q(s.cwd)} && exec ${s.command.map(q).join(' ')}`;
@@ -143,8 +127,6 @@ export function runSandboxed(kind: SandboxKind, s: SandboxSpec, scratch: string)
     case 'unshare':
       return collect('unshare', ['--mount', '--net', '--pid', '--ipc', '--uts', '--fork', '--kill-child', '/bin/sh', '-c', unshareScript(s, scratch)], {});
     case 'none': {
-      // no mounts here: everything the action reads must have been copied into the stage
-      if ((s.writable ?? SANDBOX_ROOT) !== SANDBOX_ROOT || s.dirs?.length || s.links?.length) throw new Error('an unsandboxed action needs its whole tree staged');
       const re = new RegExp(`${SANDBOX_ROOT}(?=/|$)`, 'g');
       const fix = (x: string): string => x.replace(re, s.stage);
       const env = Object.fromEntries(envEntries(s.env).map(([k, v]) => [k, fix(v)]));

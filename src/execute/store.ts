@@ -100,20 +100,24 @@ export class Store {
   }
 
   /**
-   * Moves a finished file (an action's output, in a work directory of this store, so on its filesystem)
-   * into the store: hashed, made read-only (and executable when `executable`), renamed into place.
-   * Nothing may write to the file any more. When the object is there already the file is left alone.
+   * Moves a finished file (an action's output, which nothing writes any more) into the store: hashed,
+   * made read-only (and executable when `executable`), renamed into place, or written there when it lies
+   * on another filesystem (a stage in memory). When the object is there already the file is left alone.
    */
   async ingest(path: string, executable: boolean): Promise<Sha256> {
     const bytes = await readFile(path);
     const h = sha256Hex(bytes);
     const p = this.objectPath(h);
-    if (!(await this.present(p, bytes.length))) {
-      await mkdir(dirname(p), { recursive: true });
-      await chmod(path, executable ? 0o555 : 0o444);
+    if (await this.present(p, bytes.length)) return h;
+    await mkdir(dirname(p), { recursive: true });
+    await chmod(path, executable ? 0o555 : 0o444);
+    try {
       await rename(path, p);
-      await rememberOwn(p, h);
+    } catch (e: unknown) {
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+      await writeFileAtomic(p, bytes, executable ? 0o555 : 0o444);
     }
+    await rememberOwn(p, h);
     return h;
   }
 
