@@ -121,6 +121,16 @@ interface ToolCacheEntry {
   tools: ShimTool[];
 }
 
+/** A kept entry for these directories whose every stamp still holds (anything malformed holds nothing). */
+function holds(x: unknown, dirs: readonly string[]): x is ToolCacheEntry {
+  if (typeof x !== 'object' || x === null) return false;
+  const e = x as Partial<ToolCacheEntry>;
+  return e.v === 1 && JSON.stringify(e.dirs) === JSON.stringify(dirs) && Array.isArray(e.tools) &&
+    e.tools.every((t) => typeof t?.name === 'string' && typeof t.real === 'string' && toolKind(t.name) === t.kind) &&
+    Array.isArray(e.looked) &&
+    e.looked.every((l) => Array.isArray(l) && typeof l[0] === 'string' && stampNow(l[0]).stamp === l[1]);
+}
+
 /**
  * findTools, answered from `cacheDir` while nothing the answer was read from has changed: each search
  * directory (a name added, removed or renamed there moves its stamp) and each file looked at (replaced,
@@ -130,11 +140,8 @@ interface ToolCacheEntry {
 export async function findToolsCached(pathVar: string, shimDir: string, cacheDir: string): Promise<ShimTool[]> {
   const dirs = searchDirs(pathVar, shimDir);
   const file = path.join(cacheDir, `${sha256Hex(JSON.stringify(dirs))}.json`);
-  const kept = await fs.readFile(file, 'utf8').then((t) => JSON.parse(t) as ToolCacheEntry, () => null);
-  if (kept !== null && kept.v === 1 && JSON.stringify(kept.dirs) === JSON.stringify(dirs) &&
-      Array.isArray(kept.looked) && kept.looked.every(([p, s]) => stampNow(p).stamp === s)) {
-    return kept.tools;
-  }
+  const kept = await fs.readFile(file, 'utf8').then((t) => JSON.parse(t) as unknown, () => null);
+  if (holds(kept, dirs)) return kept.tools;
   const before = new Map<string, { stamp: PathStamp; fresh: boolean }>();
   for (const d of dirs) before.set(d, stampNow(d));
   const { tools, looked } = await search(dirs);

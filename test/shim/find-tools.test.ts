@@ -49,6 +49,11 @@ describe('findToolsCached', () => {
     kept.tools[0]!.real = '/marked/by/the/test';
     await fs.writeFile(file, JSON.stringify(kept));
     expect((await findToolsCached(PATH, shimDir, cache))[0]?.real).toBe('/marked/by/the/test');
+    // an entry of the wrong shape is no answer
+    for (const broken of [{ ...kept, tools: 'nope' }, { ...kept, looked: [42] }, { ...kept, tools: [{ name: 'gcc-77', kind: 'ar', real: '/x' }] }, 'text']) {
+      await fs.writeFile(file, JSON.stringify(broken));
+      expect(await findToolsCached(PATH, shimDir, cache)).toEqual(first);
+    }
 
     // a name added to a searched directory
     await tool(path.join(b, 'ranlib'));
