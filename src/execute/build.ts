@@ -15,6 +15,7 @@ import { actionGraph, computeKeys } from '../lower/key.js';
 import { copyFileAtomic, symlinkAtomic, writeFileAtomic } from './atomic.js';
 import { type ActionFailure, cachedOutputs, runAction, type ExecContext } from './executor.js';
 import { schedule } from './scheduler.js';
+import { startLauncher } from './launcher.js';
 import type { SandboxKind } from './sandbox.js';
 import type { CachedOutput, Store } from './store.js';
 import { topologicalSort } from 'graphology-dag';
@@ -124,6 +125,8 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     const h = await cachedOutputs(a, ctx);
     if (h) hits.set(a.id, h);
   });
+  // commands to run: they are started from the launcher, which forks cheaply (see launcher.ts)
+  if (hits.size < actions.length && opts.sandbox !== 'none') ctx.launcher = startLauncher();
   const outcomes = await schedule(g.value, jobs * 2, async (id) => {
     const a = byId.get(id) as LoweredAction;
     progress.running.push(a.action.identifier);
@@ -151,6 +154,7 @@ export async function buildActions(file: ActionsFile, opts: BuildOptions): Promi
     opts.onProgress?.(progress);
     return r.ok;
   });
+  ctx.launcher?.close();
   const skipped = [...outcomes.values()].filter((o) => o === 'skipped').length;
   const summary: BuildSummary = {
     total: actions.length, executed: progress.executed, cached: progress.cached, failed: progress.failed, skipped,

@@ -9,6 +9,7 @@ import type { LoweredAction, LoweredInput } from '../lower/actions.js';
 import { SANDBOX_BUILD, SANDBOX_ROOT, SANDBOX_SRC } from '../lower/paths.js';
 import { type SandboxKind, type SandboxResult, runSandboxed } from './sandbox.js';
 import { removeScratch, scratchDir } from './scratch.js';
+import type { Launcher } from './launcher.js';
 import type { CachedOutput, Store } from './store.js';
 
 export type ActionFailureReason = 'exit' | 'undeclared-input' | 'network' | 'missing-output' | 'input-changed' | 'input-lost' | 'internal';
@@ -34,6 +35,8 @@ export interface ExecContext {
   sourceObjects?: Map<string, Promise<{ ok: boolean; executable: boolean }>>;
   /** admits the sandboxed commands (at most -j at once), when more actions than that are being staged */
   slot?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** starts sandboxes from a small helper process */
+  launcher?: Launcher;
 }
 
 /** Where a path inside the sandbox lives on the host (for messages). */
@@ -195,7 +198,7 @@ export async function runAction(a: LoweredAction, ctx: ExecContext): Promise<Act
     if (!st.ok) return st.outcome;
     const hostOf = (p: string): string => join(st.root, p.slice(SANDBOX_ROOT.length));
     const env = Object.fromEntries(a.action.env);
-    const run = (): Promise<SandboxResult> => runSandboxed(ctx.sandbox, { stage: st.root, binds: st.binds, cwd: a.cwd, command: a.action.command, env, closure: a.closure }, join(work, 'newroot'));
+    const run = (): Promise<SandboxResult> => runSandboxed(ctx.sandbox, { stage: st.root, binds: st.binds, cwd: a.cwd, command: a.action.command, env, closure: a.closure }, join(work, 'newroot'), ctx.launcher);
     const r = ctx.slot ? await ctx.slot(run) : await run();
     if (r.code !== 0) {
       const missing = missingPathFrom(r.stderr);

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { type Result, ok, err } from '../model/result.js';
 import { SANDBOX_ROOT } from '../lower/paths.js';
+import type { Launcher } from './launcher.js';
 
 export type SandboxKind = 'bwrap' | 'unshare' | 'none';
 
@@ -119,13 +120,17 @@ function collect(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS
   });
 }
 
-/** Runs the action's command in the sandbox. For `none`, paths under /continuity are rewritten to the stage. */
-export function runSandboxed(kind: SandboxKind, s: SandboxSpec, scratch: string): Promise<SandboxResult> {
+/**
+ * Runs the action's command in the sandbox, started by `launcher` when given (see launcher.ts). For
+ * `none`, paths under /continuity are rewritten to the stage.
+ */
+export function runSandboxed(kind: SandboxKind, s: SandboxSpec, scratch: string, launcher?: Launcher): Promise<SandboxResult> {
+  const start = (cmd: string, args: string[]): Promise<SandboxResult> => launcher?.run(cmd, args) ?? collect(cmd, args, {});
   switch (kind) {
     case 'bwrap':
-      return collect('bwrap', bwrapArgs(s), {});
+      return start('bwrap', bwrapArgs(s));
     case 'unshare':
-      return collect('unshare', ['--mount', '--net', '--pid', '--ipc', '--uts', '--fork', '--kill-child', '/bin/sh', '-c', unshareScript(s, scratch)], {});
+      return start('unshare', ['--mount', '--net', '--pid', '--ipc', '--uts', '--fork', '--kill-child', '/bin/sh', '-c', unshareScript(s, scratch)]);
     case 'none': {
       const re = new RegExp(`${SANDBOX_ROOT}(?=/|$)`, 'g');
       const fix = (x: string): string => x.replace(re, s.stage);
