@@ -32,3 +32,15 @@ describe('validateGraph structure', () => {
     expect(await validateGraph(loop)).toEqual({ ok: false, error: 'the graph has a cycle' });
   });
 });
+
+describe('graph schema', () => {
+  it('is a valid JSON Schema (2020-12), which the validator no longer checks on every run', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const Ajv2020 = require('ajv/dist/2020.js') as { default: new (o: object) => { validateSchema(s: object): boolean; errors?: unknown } };
+    const { GRAPH_SCHEMA_PATH } = await import('../../src/graph/load.js');
+    const ajv = new Ajv2020.default({ strict: false });
+    const ok = ajv.validateSchema(JSON.parse(readFileSync(GRAPH_SCHEMA_PATH, 'utf8')) as object);
+    expect([ok, ajv.errors ?? null]).toEqual([true, null]);
+  });
+});
