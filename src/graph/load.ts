@@ -72,14 +72,21 @@ function structureProblem(g: SerializedGraph): string | null {
     from[j] = s;
     to[j] = t;
   }
-  // edges ordered by (source, target): a repeated one sits next to its twin
-  const order = Array.from({ length: g.edges.length }, (_, j) => j).sort((a, b) => (from[a] as number) - (from[b] as number) || (to[a] as number) - (to[b] as number));
-  for (let k = 1; k < order.length; k++) {
-    const a = order[k - 1] as number;
-    const b = order[k] as number;
-    if (from[a] === from[b] && to[a] === to[b]) {
-      const e = g.edges[b] as SerializedGraph['edges'][number];
-      return `is not a valid graph: the edge ${e.source} -> ${e.target} appears twice`;
+  // each node's targets side by side (counting sort by source), then sorted: a repeated edge sits next to its twin
+  const n = index.size;
+  const start = new Int32Array(n + 1);
+  for (let j = 0; j < from.length; j++) start[(from[j] as number) + 1]! += 1;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i] as number;
+  const fill = start.slice(0, n);
+  const succ = new Int32Array(from.length);
+  for (let j = 0; j < from.length; j++) succ[fill[from[j] as number]!++] = to[j] as number;
+  for (let i = 0; i < n; i++) {
+    const targets = succ.subarray(start[i], start[i + 1]).sort();
+    for (let k = 1; k < targets.length; k++) {
+      if (targets[k] === targets[k - 1]) {
+        const e = g.edges.find((x) => index.get(x.source) === i && index.get(x.target) === targets[k]) as SerializedGraph['edges'][number];
+        return `is not a valid graph: the edge ${e.source} -> ${e.target} appears twice`;
+      }
     }
   }
   return null;

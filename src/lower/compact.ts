@@ -101,7 +101,23 @@ export function encodeActions(file: ActionsFile): string {
   const storePaths: StorePath[] = [];
   const inputIndex = new Map<string, number>();
   const pathIndex = new Map<string, number>();
+  // shared input objects (as lowering makes them) are found by identity; equal copies by their fields
+  const byObject = new Map<object, number>();
   const inputAt = (i: LoweredInput): number => {
+    const known = byObject.get(i);
+    if (known !== undefined) return known;
+    const n = inputFields(i);
+    byObject.set(i, n);
+    return n;
+  };
+  const pathAt = (p: StorePath): number => {
+    const known = byObject.get(p);
+    if (known !== undefined) return known;
+    const n = pathFields(p);
+    byObject.set(p, n);
+    return n;
+  };
+  const inputFields = (i: LoweredInput): number => {
     const k = i.kind === 'source' ? `s\0${i.path}\0${i.host}\0${i.sha256}\0${i.fake === true ? 1 : 0}` : `g\0${i.path}\0${i.producer}\0${i.output}`;
     let n = inputIndex.get(k);
     if (n === undefined) {
@@ -111,7 +127,7 @@ export function encodeActions(file: ActionsFile): string {
     }
     return n;
   };
-  const pathAt = (p: StorePath): number => {
+  const pathFields = (p: StorePath): number => {
     const k = `${p.hash}\0${p.name}`;
     let n = pathIndex.get(k);
     if (n === undefined) {

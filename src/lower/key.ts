@@ -6,7 +6,7 @@ import { hasCycle, topologicalSort } from 'graphology-dag';
 import { type ActionKey, type Sha256, actionKeyOf, sha256Hex } from '../model/hash.js';
 import type { StorePath } from '../model/seed.js';
 import { type Result, ok, err } from '../model/result.js';
-import type { LoweredAction } from './actions.js';
+import type { LoweredAction, LoweredInput } from './actions.js';
 import { canonicalJson } from './canonical.js';
 
 /** The address of a not-yet-built output: the hash of its producer's key and its name. */
@@ -66,12 +66,19 @@ export function keyText(a: LoweredAction, inputs: readonly StorePath[], pieces: 
   return `{${keys.map((k) => `${JSON.stringify(k)}:${k === 'inputs' ? text : canonicalJson(o[k])}`).join(',')}}`;
 }
 
-function keyOne(a: LoweredAction, keys: ReadonlyMap<string, ActionKey>, pieces: Map<string, string>): { key: ActionKey; inputs: StorePath[] } {
+function keyOne(a: LoweredAction, keys: ReadonlyMap<string, ActionKey>, pieces: Map<string, string>, paths: Map<LoweredInput, StorePath>): { key: ActionKey; inputs: StorePath[] } {
   const inputs: StorePath[] = a.inputs.map((i) => {
-    if (i.kind === 'source') return { hash: i.sha256, name: i.path };
-    const pk = keys.get(i.producer);
-    if (!pk) throw new Error(`key of ${i.producer} not computed before ${a.id}`);
-    return { hash: outputAddress(pk, i.output), name: i.path };
+    // inputs shared by many actions get one store path (their producer's key is fixed once computed)
+    let sp = paths.get(i);
+    if (sp) return sp;
+    if (i.kind === 'source') sp = { hash: i.sha256, name: i.path };
+    else {
+      const pk = keys.get(i.producer);
+      if (!pk) throw new Error(`key of ${i.producer} not computed before ${a.id}`);
+      sp = { hash: outputAddress(pk, i.output), name: i.path };
+    }
+    paths.set(i, sp);
+    return sp;
   });
   return { key: actionKeyOf(keyText(a, inputs, pieces)), inputs };
 }
@@ -84,9 +91,10 @@ export function computeKeys(actions: LoweredAction[]): Result<LoweredAction[], s
   const keys = new Map<string, ActionKey>();
   const out = new Map<string, LoweredAction>();
   const pieces = new Map<string, string>();
+  const paths = new Map<LoweredInput, StorePath>();
   for (const id of topologicalSort(g.value)) {
     const a = byId.get(id) as LoweredAction;
-    const { key, inputs } = keyOne(a, keys, pieces);
+    const { key, inputs } = keyOne(a, keys, pieces, paths);
     keys.set(id, key);
     out.set(id, { ...a, key, action: { ...a.action, inputs } });
   }

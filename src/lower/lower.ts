@@ -201,6 +201,10 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
     return v;
   };
 
+  // one input object per file (and per producer's output), shared by every action reading it: a header is
+  // read by thousands of compiles, and nothing changes an input in place
+  const sourceInputs = new Map<string, Extract<LoweredInput, { kind: 'source' }>>();
+  const generatedInputs = new Map<string, Extract<LoweredInput, { kind: 'generated' }>>();
   const lowered: LoweredAction[] = [];
   for (const { key: id, attributes: n } of actions) {
     const kind = actionKind(n);
@@ -226,7 +230,10 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
       const producer = producerFor(p, id);
       const sandboxPath = rw.path(p);
       if (producer) {
-        inputs.push({ kind: 'generated', path: sandboxPath, producer, output: rw.outputName(rw.arg(p)) });
+        const k = `${producer}\0${p}`;
+        let g = generatedInputs.get(k);
+        if (!g) generatedInputs.set(k, (g = { kind: 'generated', path: sandboxPath, producer, output: rw.outputName(rw.arg(p)) }));
+        inputs.push(g);
         continue;
       }
       if (!rw.inTree(p) && inClosure(p, closure)) continue; // part of the toolchain closure
@@ -235,7 +242,9 @@ export async function lowerGraph(graph: SerializedGraph, opts: LowerOptions = {}
         if (!exists(p)) return fail('missing-input', `action ${id} (${kind}) reads ${p}, which does not exist and no action makes`);
         continue; // a directory: nothing to stage
       }
-      inputs.push({ kind: 'source', path: sandboxPath, host: p, sha256: h, ...(fakes.has(p) ? { fake: true as const } : {}) });
+      let src = sourceInputs.get(p);
+      if (!src || src.sha256 !== h) sourceInputs.set(p, (src = { kind: 'source', path: sandboxPath, host: p, sha256: h, ...(fakes.has(p) ? { fake: true as const } : {}) }));
+      inputs.push(src);
     }
     inputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const outputs: LoweredOutput[] = n.outputs.map((o) => {
