@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 export const TMP_PREFIX = '.tmp-';
 export const tmpName = (dir: string): string => join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = tmpName(dir);

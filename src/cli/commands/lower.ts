@@ -17,9 +17,14 @@ export const lowerCommand: CommandModule<object, LowerArgs> = {
   handler: async (argv) => {
     const { loadBuildInput } = await import('../../execute/input.js');
     const { writeFileAtomic } = await import('../../execute/atomic.js');
+    const { jsonChunks } = await import('../../util/json-chunks.js');
     const actions = await loadBuildInput(resolve(argv.graph));
-    const text = `${JSON.stringify(actions, null, 2)}\n`;
-    if (argv.output) await writeFileAtomic(argv.output, text);
-    else process.stdout.write(text);
+    // one action at a time: the actions of a large project are more text than one string may hold
+    const text = function* (): Generator<string> {
+      yield* jsonChunks(actions);
+      yield '\n';
+    };
+    if (argv.output) await writeFileAtomic(argv.output, text());
+    else for (const piece of text()) if (!process.stdout.write(piece)) await new Promise((r) => process.stdout.once('drain', r));
   },
 };
