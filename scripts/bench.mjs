@@ -7,7 +7,7 @@
 //
 // Usage: node scripts/bench.mjs [--only NAME,NAME] [--quick] [--large] [--no-build]
 //   --quick: the smallest useful run (confess: cjson only; scale: N=100 only, fewer reports; build: fixtures).
-//   --large: the build benchmark adds the 10,000-file project (confession and cold builds take many minutes).
+//   --large: the scale and build benchmarks add the 10,000-file project (confession and cold builds take many minutes).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -38,7 +38,7 @@ for (let i = 0; i < argv.length; i++) {
 
 /** The benchmark scripts, in the order they run, with arguments fit for a 2-core machine. */
 const BENCHES = [
-  { name: 'scale', file: 'bench-scale.mjs', args: quick ? ['--tus', '100', '--reports', '5000'] : ['--tus', '100,1000'] },
+  { name: 'scale', file: 'bench-scale.mjs', args: quick ? ['--tus', '100', '--reports', '5000'] : large ? ['--tus', '100,1000', '--large'] : ['--tus', '100,1000'] },
   { name: 'build', file: 'bench-build.sh', args: quick ? ['c-static-exe', 'cxx-subdirs', 'flags-and-spaces'] : large ? ['--large'] : [] },
   { name: 'observe', file: 'bench-observe.sh', args: [] },
   { name: 'confess', file: 'bench-confess.mjs', args: quick ? ['cjson'] : [] },
