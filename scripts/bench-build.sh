@@ -66,9 +66,11 @@ for p in "${PROJECTS[@]}"; do
   if ! "${CLI[@]}" confess cmake "$src" --out "$d/confess" --quiet --fake-packages none >"$d/confess.log" 2>&1; then
     rows+=("| $p | miss: confession failed | | | | | | | | |"); continue
   fi
-  actions=$(node -e "
-    const t = require('fs').readFileSync('$d/confess/graph.json', 'utf8');
-    console.log((t.match(/\"type\":\s*\"action\"/g) || []).length)")
+  # graph.json of 10,000 files is longer than one string may be: read as the product reads it
+  actions=$(node --input-type=module -e "
+    const { readJsonFile } = await import('$ROOT/dist/util/json-read.js');
+    const g = await readJsonFile('$d/confess/graph.json');
+    console.log(g.nodes.filter((n) => n.attributes.type === 'action').length)") || { rows+=("| $p | miss: graph.json unreadable | | | | | | | | |"); continue; }
 
   # plain Ninja: configure (untimed), cold build, no-op build (median of three)
   cmake -S "$src" -B "$d/ninja" -G Ninja >"$d/cmake.log" 2>&1 || { rows+=("| $p | $actions | miss: cmake configure failed | | | | | | | |"); continue; }

@@ -322,7 +322,9 @@ if (doConfess) {
       real.push(t.real);
       floor.push(t.floor);
       conf.push(t.confess);
-      const g = JSON.parse(readFileSync(join(d, 'confess', 'graph.json'), 'utf8'));
+      // graph.json of 10,000 TUs is longer than one string may be: read as the product reads it
+      const { readJsonFile } = await import(pathToFileURL(join(ROOT, 'dist', 'util', 'json-read.js')).href);
+      const g = await readJsonFile(join(d, 'confess', 'graph.json'));
       compiles = g.nodes.filter((n) => n.attributes.type === 'action' && n.attributes.category === 'compile').length;
       log(`N=${tus} #${r + 1}: real ${t.real.toFixed(2)} s, floor ${t.floor.toFixed(2)} s, confess ${t.confess.toFixed(2)} s, ${compiles} compiles`);
       // the scan section runs on the largest project of at most 1,000 TUs (six passes over every compile)

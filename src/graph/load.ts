@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { SerializedGraph } from '../model/graph.js';
 import { type Result, ok, err } from '../model/result.js';
 import { serializedHasCycle } from './build.js';
+import { readJsonFile } from '../util/json-read.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const GRAPH_SCHEMA_PATH = resolve(here, '..', '..', 'schema', 'graph.schema.json');
@@ -93,18 +94,13 @@ function structureProblem(g: SerializedGraph): string | null {
 }
 
 export async function loadGraph(path: string): Promise<Result<SerializedGraph, string>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e: unknown) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return err(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a graph.json' : 'cannot be read'}`);
-  }
   let x: unknown;
   try {
-    x = JSON.parse(text);
-  } catch {
-    return err(`${path}: not valid JSON`);
+    x = await readJsonFile(path);
+  } catch (e: unknown) {
+    if (e instanceof SyntaxError) return err(`${path}: not valid JSON`);
+    const code = (e as NodeJS.ErrnoException).code;
+    return err(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a graph.json' : 'cannot be read'}`);
   }
   const v = await validateGraph(x);
   return v.ok ? v : err(`${path}: ${v.error}`);

@@ -1,24 +1,19 @@
 // Reading graph.json (lowered here) or actions.json (as is) from disk. One-line UserErrors on bad input.
 // (src/execute/input.ts decides which kind of input `continuity build` was given.)
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../model/result.js';
 import type { SerializedGraph } from '../model/graph.js';
 import type { ActionsFile } from './actions.js';
 import { type LowerDeps, checkActionsFile, lowerGraph } from './lower.js';
 import { validateGraph } from '../graph/load.js';
+import { readJsonFile } from '../util/json-read.js';
 
 async function readJson(path: string): Promise<unknown> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readJsonFile(path);
   } catch (e: unknown) {
+    if (e instanceof SyntaxError) throw new UserError(`${path}: not valid JSON (${e.message})`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e: unknown) {
-    throw new UserError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
 }
 

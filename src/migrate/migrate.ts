@@ -9,6 +9,7 @@ import type { SerializedGraph } from '../model/graph.js';
 import { type Result, ok, err } from '../model/result.js';
 import { checkGraph } from '../lower/lower.js';
 import { validateGraph } from '../graph/load.js';
+import { readJsonFile } from '../util/json-read.js';
 import { BUILD_FILE, CONFIGURED_DIR, PACKAGE_FILE, PROJECT_FILE, buildFileText, packageText, projectFileText } from './emit.js';
 import { type Roots, inSource } from './paths.js';
 import { recoverTargets } from './targets.js';
@@ -22,7 +23,7 @@ export interface MigrateResult {
 
 async function readJson(path: string): Promise<Result<unknown, string>> {
   try {
-    return ok(JSON.parse(await readFile(path, 'utf8')));
+    return ok(await readJsonFile(path));
   } catch (e: unknown) {
     const code = (e as NodeJS.ErrnoException).code;
     return err(code === 'ENOENT' ? `${path}: no such file` : `${path}: ${e instanceof SyntaxError ? `not valid JSON (${e.message})` : `cannot read (${code ?? String(e)})`}`);

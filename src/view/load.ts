@@ -1,9 +1,9 @@
 // graph.json on disk → a checked SerializedGraph, or one reason it cannot be shown.
 // Checked by the one graph validator (src/graph/load.ts): schema, edges, no cycle.
-import { readFile } from 'node:fs/promises';
 import type { SerializedGraph } from '../model/graph.js';
 import { type Result, ok, err } from '../model/result.js';
 import { validateGraph } from '../graph/load.js';
+import { readJsonFile } from '../util/json-read.js';
 
 export type LoadError =
   | { reason: 'missing'; path: string }
@@ -25,19 +25,14 @@ export function describeLoadError(e: LoadError): string {
 }
 
 export async function loadGraphFile(path: string): Promise<Result<SerializedGraph, LoadError>> {
-  let text: string;
+  let data: unknown;
   try {
-    text = await readFile(path, 'utf8');
+    data = await readJsonFile(path);
   } catch (e: unknown) {
+    if (e instanceof SyntaxError) return err({ reason: 'not-json', path, detail: e.message });
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') return err({ reason: 'missing', path });
     return err({ reason: 'unreadable', path, detail: e instanceof Error ? e.message : String(e) });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e: unknown) {
-    return err({ reason: 'not-json', path, detail: e instanceof Error ? e.message : String(e) });
   }
   const checked = await validateGraph(data);
   if (!checked.ok) return err({ reason: 'invalid', path, detail: checked.error });
