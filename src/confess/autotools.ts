@@ -4,7 +4,7 @@
 // With `check`, the graph also holds what `make check` builds (its test programs); no test is run.
 import { join, resolve } from 'node:path';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { execa } from 'execa';
+import { run } from '../util/run.js';
 import { UserError } from '../model/result.js';
 import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv } from '../shim/generate.js';
@@ -66,9 +66,9 @@ export async function confessAutotools(opts: ConfessAutotoolsOptions): Promise<A
     if (!(await which('autoreconf'))) throw new UserError('autoreconf is not installed (needed: there is no configure script)');
     await mkdir(logs, { recursive: true });
     opts.log('autoreconf -fi (there is no configure script)');
-    const r = await execa('autoreconf', ['-fi'], { cwd: srcdir, reject: false, all: true, stdin: 'ignore' });
-    await writeFile(join(logs, 'autoreconf.log'), r.all ?? '');
-    if (r.exitCode !== 0) throw new UserError(`autoreconf -fi failed: ${configureFailure(r.all ?? '', `exit code ${r.exitCode}`)} (see ${join(logs, 'autoreconf.log')})`);
+    const r = await run('autoreconf', ['-fi'], { cwd: srcdir });
+    await writeFile(join(logs, 'autoreconf.log'), r.all);
+    if (r.exitCode !== 0) throw new UserError(`autoreconf -fi failed: ${configureFailure(r.all, `exit code ${r.exitCode}`)} (see ${join(logs, 'autoreconf.log')})`);
     autoreconf = true;
   }
 
@@ -77,12 +77,10 @@ export async function confessAutotools(opts: ConfessAutotoolsOptions): Promise<A
   opts.log('generating shims');
   const shims = await generateShims({ dir: join(out, 'shims') });
   opts.log('configuring (compilers pass through)');
-  const conf = await execa(configure, opts.configureArgs, {
-    cwd: builddir, env: shimEnv(shims, 'passthrough'), reject: false, all: true, stdin: 'ignore',
-  });
-  await writeFile(join(logs, 'configure.log'), conf.all ?? '');
+  const conf = await run(configure, opts.configureArgs, { cwd: builddir, env: shimEnv(shims, 'passthrough') });
+  await writeFile(join(logs, 'configure.log'), conf.all);
   if (conf.exitCode !== 0) {
-    throw new UserError(`configure failed: ${configureFailure(conf.all ?? '', `exit code ${conf.exitCode}`)} (see ${join(logs, 'configure.log')})`);
+    throw new UserError(`configure failed: ${configureFailure(conf.all, `exit code ${conf.exitCode}`)} (see ${join(logs, 'configure.log')})`);
   }
   let shell: string | null = null;
   try {

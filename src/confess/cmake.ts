@@ -5,7 +5,7 @@ import { join, resolve, dirname } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { execa } from 'execa';
+import { run } from '../util/run.js';
 import { UserError } from '../model/result.js';
 import type { GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { CoeffectsFile } from '../model/coeffects.js';
@@ -111,33 +111,30 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
 
     opts.log('configuring (compilers pass through, find_package logged)');
     const tc0 = Date.now();
-    const configure = await execa(
+    const configure = await run(
       cmake,
       ['-S', srcdir, '-B', builddir, `-DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN_FILE}`, ...userArgs],
-      { env: { ...baseEnv, ...shimEnv(shims, 'passthrough', {}) }, reject: false, all: true, stdin: 'ignore' },
+      { env: { ...baseEnv, ...shimEnv(shims, 'passthrough', {}) } },
     );
-    await writeFile(join(logs, 'configure.log'), configure.all ?? '');
+    await writeFile(join(logs, 'configure.log'), configure.all);
     if (configure.exitCode !== 0) {
-      const why = lastLines(configure.all ?? '', /CMake Error/, `exit code ${configure.exitCode}`);
+      const why = lastLines(configure.all, /CMake Error/, `exit code ${configure.exitCode}`);
       throw new UserError(`cmake configure failed: ${why} (see ${join(logs, 'configure.log')})`);
     }
     const tc1 = Date.now();
 
     opts.log('building in confess mode (nothing is compiled)');
     const jobs = opts.jobs ?? cpus().length;
-    const build = await execa(cmake, ['--build', builddir, '-j', String(jobs)], {
+    const build = await run(cmake, ['--build', builddir, '-j', String(jobs)], {
       env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, ...reporting.endpoint, ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}) }) },
-      reject: false,
-      all: true,
-      stdin: 'ignore',
     });
-    await writeFile(join(logs, 'build.log'), build.all ?? '');
+    await writeFile(join(logs, 'build.log'), build.all);
     const tb1 = Date.now();
 
     const { reports, malformed } = await reporting.finish(spool);
     await writeEvents(out, reports);
     if (build.exitCode !== 0) {
-      const why = lastLines(build.all ?? '', /^FAILED:|error:|Error /, `exit code ${build.exitCode}`);
+      const why = lastLines(build.all, /^FAILED:|error:|Error /, `exit code ${build.exitCode}`);
       throw new UserError(`the build failed under confession: ${why} (see ${join(logs, 'build.log')})`);
     }
     if (malformed.length > 0) {

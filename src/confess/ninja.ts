@@ -4,7 +4,7 @@
 // with those rules each edge's command.
 import { readFile } from 'node:fs/promises';
 import { join, resolve, normalize } from 'node:path';
-import { execa } from 'execa';
+import { run } from '../util/run.js';
 import type { CustomStep } from '../graph/build.js';
 
 interface LogEdge {
@@ -71,12 +71,12 @@ export async function ninjaCustomSteps(builddir: string, covered: ReadonlySet<st
   if (edges.length === 0) return [];
 
   const firsts = edges.map((e) => e.raw[0] as string);
-  const q = await execa('ninja', ['-C', builddir, '-t', 'query', ...firsts], { reject: false, maxBuffer: 1 << 30 });
+  const q = await run('ninja', ['-C', builddir, '-t', 'query', ...firsts]);
   const queried = parseNinjaQuery(q.stdout);
   // The commands of those edges' rules only: a large build's whole compilation database is most of the work.
   const rules = [...new Set(firsts.map((f) => queried.get(f)?.rule ?? 'phony'))].filter((r) => r !== 'phony' && r !== '');
   if (rules.length === 0) return [];
-  const compdb = await execa('ninja', ['-C', builddir, '-t', 'compdb', ...rules], { reject: false, maxBuffer: 1 << 30 });
+  const compdb = await run('ninja', ['-C', builddir, '-t', 'compdb', ...rules]);
   const commands = new Map<string, { directory: string; command: string }>();
   if (compdb.exitCode === 0) {
     for (const e of JSON.parse(compdb.stdout) as { directory: string; command: string; output?: string }[]) {
