@@ -1,6 +1,7 @@
 // Caches for a benchmark's "first confession of a project": an empty cache home (no header scans, no
-// compiler probes, no store) that holds only the shim binaries already built on this machine, since
-// building them happens once per machine and version, not once per project. buildShimsOnce() builds them
+// compiler probes, no store) that holds only what is kept once per machine, not once per project: the
+// shim binaries already built for this version, and the table of the tools found on PATH (it holds while
+// the searched directories and the tools in them are unchanged). buildShimsOnce() builds them
 // (and says how long that took) so that the figure can be reported on its own.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,10 @@ const home = () => process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 export function firstConfessionCache(dir) {
   const xdg = join(dir, 'xdg-cache');
   mkdirSync(join(xdg, 'continuity'), { recursive: true });
-  const shims = join(home(), 'continuity', 'shims');
-  if (existsSync(shims)) cpSync(shims, join(xdg, 'continuity', 'shims'), { recursive: true });
+  for (const kept of ['shims', 'tools']) {
+    const from = join(home(), 'continuity', kept);
+    if (existsSync(from)) cpSync(from, join(xdg, 'continuity', kept), { recursive: true });
+  }
   return xdg;
 }
 
