@@ -11,7 +11,7 @@ import type { GraphAttributes, SerializedGraph } from '../model/graph.js';
 import type { CoeffectsFile } from '../model/coeffects.js';
 import { isDirectory, isFile, which, assertOutDir } from '../util/fs.js';
 import { generateShims, shimEnv, REPORT_RELAY } from '../shim/generate.js';
-import { openReporting } from '../collector/session.js';
+import { openReporting, spoolReporting } from '../collector/session.js';
 import { buildSerializedGraph } from '../graph/build.js';
 import { ninjaCustomSteps } from './ninja.js';
 import { parseFindLog, coeffectsOf } from './coeffects.js';
@@ -97,7 +97,10 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
     return base && has(base) ? base : dflt;
   };
 
-  const reporting = await openReporting({ relayBinary: join(shimdir, REPORT_RELAY), ...(opts.onReport ? { onReport: opts.onReport } : {}), log: opts.log });
+  // The collector and the relay run only for someone who takes the reports as they come (--live, a
+  // progress line); otherwise the shims only append to the spool, which is read once the build is over.
+  const live = opts.onReport ? await openReporting({ relayBinary: join(shimdir, REPORT_RELAY), onReport: opts.onReport, log: opts.log }) : null;
+  const reporting = live ?? spoolReporting();
   try {
     const baseEnv: Record<string, string> = {
       CONTINUITY_SHIM_DIR: shimdir,
@@ -126,7 +129,7 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
     opts.log('building in confess mode (nothing is compiled)');
     const jobs = opts.jobs ?? cpus().length;
     const build = await run(cmake, ['--build', builddir, '-j', String(jobs)], {
-      env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, ...reporting.endpoint, ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}) }) },
+      env: { ...baseEnv, ...shimEnv(shims, 'confess', { spool, ...(live?.endpoint ?? {}), ...(opts.scanCache !== undefined ? { scanCache: opts.scanCache } : {}) }) },
     });
     await writeFile(join(logs, 'build.log'), build.all);
     const tb1 = Date.now();
@@ -169,6 +172,6 @@ export async function confessCmake(opts: ConfessCmakeOptions): Promise<ConfessSu
       seconds: { configure: (tc1 - tc0) / 1000, build: (tb1 - tc1) / 1000, graph: (Date.now() - tb1) / 1000, total: (Date.now() - t0) / 1000 },
     };
   } finally {
-    await reporting.abort();
+    await live?.abort();
   }
 }

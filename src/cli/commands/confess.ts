@@ -45,7 +45,7 @@ const cmakeCommand: CommandModule<object, CmakeArgs> = {
         jobs: argv.j,
         cmakeArgs: (argv['--'] ?? []).map(String),
         log,
-        onReport: watch.onReport,
+        ...(watch.listening ? { onReport: watch.onReport } : {}),
         ...(argv['scan-cache'] ? {} : { scanCache: null }),
       });
     } catch (e: unknown) {
