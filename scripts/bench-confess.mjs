@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Confession speed on real CMake projects: for each project, in the same run and alternating,
 //   A = a real CMake configure + Ninja build (scripts/real-build.sh), and
-//   B = `continuity confess cmake` of the same source with the same options;
-// prints B / A per repetition (median over REPS) and the median shim overhead (paired calls),
+//   B = `continuity confess cmake` of the same source with the same options, and
+//   F = the floor: the same configure and a build whose compilers and linkers only create their outputs
+//       (scripts/bench-floor.mjs);
+// prints B / A and B / F per repetition (median over REPS) and the median shim overhead (paired calls),
 // as Markdown on stdout. `npm run bench:confess` pipes it into BENCHMARKS.md.
 //
 // Usage: node scripts/bench-confess.mjs [--reps N] [--no-projects] [PROJECT...]   (default: cjson brotli c-ares yaml-cpp)
@@ -10,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'bin', 'continuity.js');
@@ -55,6 +57,9 @@ const { firstConfessionCache, buildShimsOnce } = await import(join(ROOT, 'script
 const shimWork0 = mkdtempSync(join(tmpdir(), 'continuity-bench-shims-'));
 const shimBuild = await buildShimsOnce(ROOT, shimWork0);
 rmSync(shimWork0, { recursive: true, force: true });
+const { noopLauncher } = await import(pathToFileURL(join(ROOT, 'scripts', 'bench-floor.mjs')).href);
+const noopDir = mkdtempSync(join(tmpdir(), 'continuity-bench-noop-'));
+const noop = noopLauncher(noopDir);
 log(`building the shims with empty caches: ${shimBuild.toFixed(2)} s (once per machine; not counted below)`);
 
 /** A confession's own account of its phases: "in T s (configure A s, build B s, graph C s)". */
@@ -74,6 +79,9 @@ for (const name of names) {
   const confConf = [];
   const ratios = [];
   const properRatios = [];
+  const floors = [];
+  const floorRatios = [];
+  let floorFailed = false;
   for (let r = 0; r < reps; r++) {
     const work = mkdtempSync(join(tmpdir(), `continuity-bench-${name}-`));
     try {
@@ -82,6 +90,15 @@ for (const name of names) {
         const configure = timed('cmake', ['-S', src, '-B', join(work, 'real'), '-G', 'Ninja', ...extra]);
         const build = timed('cmake', ['--build', join(work, 'real')]);
         return { configure, build };
+      };
+      // the floor: a step that runs a program the build made fails (the program is an empty file), and
+      // Ninja goes on with the rest (-k 0), so the floor is, if anything, too low
+      const runFloor = () => {
+        const configure = timed('cmake', ['-S', src, '-B', join(work, 'floor'), '-G', 'Ninja', ...noop.cmakeArgs, ...extra]);
+        const t0 = process.hrtime.bigint();
+        const b = spawnSync('ninja', ['-C', join(work, 'floor'), '-k', '0'], { stdio: 'ignore', env: noop.buildEnv });
+        if (b.status !== 0) floorFailed = true;
+        return configure + Number(process.hrtime.bigint() - t0) / 1e9;
       };
       // a first confession of the project: empty header-scan and probe caches, the shims already built
       const runConfess = () => {
@@ -92,8 +109,10 @@ for (const name of names) {
         if (out.status !== 0) throw new Error(`confess ${name} failed:\n${out.stderr.slice(-2000)}`);
         return { total: s, phases: phases(out.stdout + out.stderr) };
       };
-      let a, b;
-      if (r % 2 === 0) { a = runReal(); b = runConfess(); } else { b = runConfess(); a = runReal(); }
+      let a, b, f;
+      if (r % 2 === 0) { a = runReal(); f = runFloor(); b = runConfess(); } else { b = runConfess(); f = runFloor(); a = runReal(); }
+      floors.push(f);
+      floorRatios.push(b.total / f);
       const realTotal = a.configure + a.build;
       real.push(realTotal);
       realConf.push(a.configure);
@@ -102,13 +121,14 @@ for (const name of names) {
       ratios.push(b.total / realTotal);
       // the confession proper (everything but its configure) against the build it stands for
       if (b.phases) properRatios.push((b.total - b.phases.configure) / a.build);
-      log(`${name} #${r + 1}: real ${realTotal.toFixed(2)} s (configure ${a.configure.toFixed(2)} s), confess ${b.total.toFixed(2)} s (configure ${b.phases?.configure ?? '?'} s), ratio ${(b.total / realTotal).toFixed(3)}`);
+      log(`${name} #${r + 1}: real ${realTotal.toFixed(2)} s (configure ${a.configure.toFixed(2)} s), floor ${f.toFixed(2)} s, confess ${b.total.toFixed(2)} s (configure ${b.phases?.configure ?? '?'} s), ratio ${(b.total / realTotal).toFixed(3)}`);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   }
   rows.push({ name, real: median(real), realConfigure: median(realConf), confess: median(conf), confessConfigure: median(confConf),
-    ratio: median(ratios), proper: properRatios.length ? median(properRatios) : NaN });
+    ratio: median(ratios), proper: properRatios.length ? median(properRatios) : NaN,
+    floor: median(floors), vsFloor: median(floorRatios), floorFailed });
 }
 
 // Shim overhead, measured in pairs: each shim call is timed right after its baseline, alternating, so
@@ -161,6 +181,7 @@ try {
     () => call(join(set.dir, 'gcc'), ['-c', 'a.c', '-Iinc', '-o', 'a.o'], { ...env, CONTINUITY_SCANNER: 'real' }));
 } finally {
   rmSync(shimWork, { recursive: true, force: true });
+  rmSync(noopDir, { recursive: true, force: true });
 }
 
 const ok = (v, target) => (v <= target ? 'met' : '**missed**');
@@ -173,13 +194,15 @@ out.push(`Load average when the table was written: ${loadavg().map((l) => l.toFi
 out.push('Target: confess / (configure + build) ≤ 0.25 for builds over 5 s. A confession configures exactly as the');
 out.push('real build does (its compilers pass through), so the configure share of the real build is a floor under the');
 out.push('ratio; the last column sets the rest of the confession against the build it stands for. Each confession is a');
-out.push(`first one of its project (empty header-scan and compiler-probe caches); the shims were built once before, in ${shimBuild.toFixed(2)} s.`, '');
+out.push(`first one of its project (empty header-scan and compiler-probe caches); the shims were built once before, in ${shimBuild.toFixed(2)} s.`);
+out.push('*floor* = the same configure and a build whose compilers and linkers only create their outputs (a do-nothing');
+out.push('launcher, `scripts/bench-floor.mjs`); target: confess ≤ 1.5 × floor.', '');
 if (rows.length === 0) out.push('(No project measured in this run: `--no-projects`.)', '');
-else out.push('| project | real configure + build (s) | of which configure | confess (s) | of which configure | confess / real | target | configure share of real | confess without its configure / real build |');
-if (rows.length > 0) out.push('|---|---:|---:|---:|---:|---:|---|---:|---:|');
+else out.push('| project | real configure + build (s) | of which configure | confess (s) | of which configure | confess / real | target ≤ 0.25 | configure share of real | confess without its configure / real build | floor (s) | confess / floor | target ≤ 1.5 |');
+if (rows.length > 0) out.push('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|');
 for (const r of rows) {
   const target = r.real > 5 ? ok(r.ratio, 0.25) : 'n/a (build ≤ 5 s)';
-  out.push(`| ${r.name} | ${r.real.toFixed(2)} | ${r.realConfigure.toFixed(2)} | ${r.confess.toFixed(2)} | ${r.confessConfigure.toFixed(2)} | ${r.ratio.toFixed(3)} | ${target} | ${(r.realConfigure / r.real).toFixed(2)} | ${r.proper.toFixed(3)} |`);
+  out.push(`| ${r.name} | ${r.real.toFixed(2)} | ${r.realConfigure.toFixed(2)} | ${r.confess.toFixed(2)} | ${r.confessConfigure.toFixed(2)} | ${r.ratio.toFixed(3)} | ${target} | ${(r.realConfigure / r.real).toFixed(2)} | ${r.proper.toFixed(3)} | ${r.floor.toFixed(2)}${r.floorFailed ? ' (some steps failed: they run programs the build made)' : ''} | ${r.vsFloor.toFixed(2)} | ${ok(r.vsFloor, 1.5)} |`);
 }
 out.push('', '### Shim overhead per call (paired, interleaved calls)', '');
 out.push('Target: median ≤ 5 ms and p99 ≤ 20 ms per shim call, not counting the header-dependency scan. Each figure is the median');

@@ -163,28 +163,6 @@ function cc(name, source) {
   return join(work, name);
 }
 
-// A do-nothing compiler, used as CMAKE_<LANG>_COMPILER_LAUNCHER and _LINKER_LAUNCHER: during configure
-// (no CONTINUITY_BENCH_NOOP) it runs the real tool, so every probe gets true answers; during the build it
-// only creates the -o output and a depfile naming nothing.
-const NOOP_C = String.raw`
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  if (argc < 2) return 2;
-  if (!getenv("CONTINUITY_BENCH_NOOP")) { execvp(argv[1], argv + 1); perror(argv[1]); return 127; }
-  const char *out = NULL, *mf = NULL;
-  for (int i = 2; i + 1 < argc; i++) {
-    if (strcmp(argv[i], "-o") == 0) out = argv[++i];
-    else if (strcmp(argv[i], "-MF") == 0) mf = argv[++i];
-  }
-  if (out) { int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0755); if (fd < 0) { perror(out); return 1; } close(fd); }
-  if (out && mf) { FILE *f = fopen(mf, "w"); if (f) { fprintf(f, "%s:\n", out); fclose(f); } }
-  return 0;
-}
-`;
 
 // Load for the collector: T threads, each sending its share of reports the way a shim does (connect,
 // upgrade with the bearer secret, one text frame, a close frame, wait for the server's close).
@@ -294,8 +272,8 @@ const { firstConfessionCache, buildShimsOnce } = await import(pathToFileURL(join
 if (doConfess) {
   shimBuild = await buildShimsOnce(ROOT, work);
   log(`building the shims with empty caches: ${shimBuild.toFixed(2)} s (once per machine; not counted below)`);
-  const noop = cc('noop-cc', NOOP_C);
-  const launch = ['C', 'CXX'].flatMap((l) => [`-DCMAKE_${l}_COMPILER_LAUNCHER=${noop}`, `-DCMAKE_${l}_LINKER_LAUNCHER=${noop}`]);
+  const { noopLauncher } = await import(pathToFileURL(join(ROOT, 'scripts', 'bench-floor.mjs')).href);
+  const { cmakeArgs: launch, buildEnv: noopEnv } = noopLauncher(work);
   for (const tus of tusList) {
     const src = join(work, `synth-${tus}`);
     const s = spawnSync(process.execPath, [join(ROOT, 'scripts', 'synth.mjs'), '--tus', String(tus), '--flavour', 'cmake', '--out', src], { encoding: 'utf8' });
@@ -309,7 +287,7 @@ if (doConfess) {
       const d = join(work, `run-${tus}-${r}`);
       const runReal = () => timed('cmake', ['-S', src, '-B', join(d, 'real'), '-G', 'Ninja', '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON']) + timed('ninja', ['-C', join(d, 'real'), '-j', String(jobs)]);
       const runFloor = () => timed('cmake', ['-S', src, '-B', join(d, 'floor'), '-G', 'Ninja', ...launch]) +
-        timed('ninja', ['-C', join(d, 'floor'), '-j', String(jobs)], { env: { ...process.env, CONTINUITY_BENCH_NOOP: '1' } });
+        timed('ninja', ['-C', join(d, 'floor'), '-j', String(jobs)], { env: noopEnv });
       // a first confession of the project: empty header-scan and compiler-probe caches, the shims already built
       const runConfess = () => timed(process.execPath, [CLI, 'confess', 'cmake', src, '--out', join(d, 'confess'), '--quiet', '-j', String(jobs)],
         { env: { ...process.env, XDG_CACHE_HOME: firstConfessionCache(d) } });
