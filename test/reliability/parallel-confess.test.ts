@@ -79,7 +79,7 @@ describe('confession at -j 32', () => {
   });
 });
 
-// The 10,000-translation-unit project: slow (a quarter of an hour on two cores), so it runs with
+// The 10,000-translation-unit project: slow (about half a minute on two cores), so it runs with
 // CONTINUITY_SLOW_TESTS=1, which `npm run test:all` (and so CI) sets.
 // The real build's compile steps are read from its compilation database and `ninja -t commands` (no
 // compiling needed to count them); CONTINUITY_SLOW_TUS changes the size.
