@@ -7,11 +7,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import type { Collected } from './collect.js';
+
+/** what spawning the command here would give (collect.ts) */
+export type Ran = Collected;
 
 interface Reply extends Ran {
   id: number;

@@ -2,11 +2,12 @@
 // bubblewrap when installed, util-linux `unshare` (as root) otherwise; `none` only when asked for.
 // Every kind gives: no network, fresh PID/IPC/UTS/mount namespaces, a cleared environment, /tmp a
 // tmpfs, the closure read-only, and the staged tree at /continuity.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { type Result, ok, err } from '../model/result.js';
 import { SANDBOX_ROOT } from '../lower/paths.js';
 import type { Launcher } from './launcher.js';
+import { type Collected, collect } from './collect.js';
 
 export type SandboxKind = 'bwrap' | 'unshare' | 'none';
 
@@ -31,11 +32,8 @@ export interface SandboxSpec {
   binds: { host: string; path: string }[];
 }
 
-export interface SandboxResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** how the command ended and what it printed */
+export type SandboxResult = Collected;
 
 const works = (cmd: string, args: string[]): boolean => {
   const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 20_000 });
@@ -104,20 +102,6 @@ export function unshareScript(s: SandboxSpec, newRoot: string): string {
   const inner = `cd ${q(s.cwd)} && exec ${s.command.map(q).join(' ')}`;
   L.push(`exec chroot "$R" /usr/bin/env -i ${env} /bin/sh -c ${q(inner)}`);
   return L.join('\n');
-}
-
-function collect(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<SandboxResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    const out: Buffer[] = [];
-    const errb: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => errb.push(b));
-    child.on('error', (e) => resolve({ code: 127, stdout: '', stderr: `${cmd}: ${e.message}` }));
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errb).toString('utf8') }),
-    );
-  });
 }
 
 /**
