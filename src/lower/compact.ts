@@ -97,46 +97,29 @@ export function decodeCompact(text: string): unknown {
  * share those input objects, which nothing changes in place.
  */
 export function encodeActions(file: ActionsFile): string {
+  // Each input and store path goes into its table once: the objects lowering shares among actions are
+  // found by identity, equal copies by their fields.
+  const tableOf = <T extends object>(table: T[], keyOf: (x: T) => string) => {
+    const byObject = new Map<T, number>();
+    const byKey = new Map<string, number>();
+    return (x: T): number => {
+      let n = byObject.get(x);
+      if (n !== undefined) return n;
+      const k = keyOf(x);
+      n = byKey.get(k);
+      if (n === undefined) {
+        n = table.length;
+        table.push(x);
+        byKey.set(k, n);
+      }
+      byObject.set(x, n);
+      return n;
+    };
+  };
   const inputs: LoweredInput[] = [];
   const storePaths: StorePath[] = [];
-  const inputIndex = new Map<string, number>();
-  const pathIndex = new Map<string, number>();
-  // shared input objects (as lowering makes them) are found by identity; equal copies by their fields
-  const byObject = new Map<object, number>();
-  const inputAt = (i: LoweredInput): number => {
-    const known = byObject.get(i);
-    if (known !== undefined) return known;
-    const n = inputFields(i);
-    byObject.set(i, n);
-    return n;
-  };
-  const pathAt = (p: StorePath): number => {
-    const known = byObject.get(p);
-    if (known !== undefined) return known;
-    const n = pathFields(p);
-    byObject.set(p, n);
-    return n;
-  };
-  const inputFields = (i: LoweredInput): number => {
-    const k = i.kind === 'source' ? `s\0${i.path}\0${i.host}\0${i.sha256}\0${i.fake === true ? 1 : 0}` : `g\0${i.path}\0${i.producer}\0${i.output}`;
-    let n = inputIndex.get(k);
-    if (n === undefined) {
-      n = inputs.length;
-      inputs.push(i);
-      inputIndex.set(k, n);
-    }
-    return n;
-  };
-  const pathFields = (p: StorePath): number => {
-    const k = `${p.hash}\0${p.name}`;
-    let n = pathIndex.get(k);
-    if (n === undefined) {
-      n = storePaths.length;
-      storePaths.push(p);
-      pathIndex.set(k, n);
-    }
-    return n;
-  };
+  const inputAt = tableOf(inputs, (i) => (i.kind === 'source' ? `s\0${i.path}\0${i.host}\0${i.sha256}\0${i.fake === true ? 1 : 0}` : `g\0${i.path}\0${i.producer}\0${i.output}`));
+  const pathAt = tableOf(storePaths, (p) => `${p.hash}\0${p.name}`);
   const actions = file.actions.map((a) => ({ ...a, inputs: a.inputs.map(inputAt), action: { ...a.action, inputs: a.action.inputs.map(pathAt) } }));
   return encodeCompact({ ...file, actions, tables: { inputs, storePaths } });
 }
