@@ -273,6 +273,8 @@ if (doConfess) {
   shimBuild = await buildShimsOnce(ROOT, work);
   log(`building the shims with empty caches: ${shimBuild.toFixed(2)} s (once per machine; not counted below)`);
   const { noopLauncher } = await import(pathToFileURL(join(ROOT, 'scripts', 'bench-floor.mjs')).href);
+  // graph.json of 10,000 TUs is longer than one string may be: read as the product reads it
+  const { readJsonFile } = await import(pathToFileURL(join(ROOT, 'dist', 'util', 'json-read.js')).href);
   const { cmakeArgs: launch, buildEnv: noopEnv } = noopLauncher(work);
   for (const tus of tusList) {
     const src = join(work, `synth-${tus}`);
@@ -300,8 +302,6 @@ if (doConfess) {
       real.push(t.real);
       floor.push(t.floor);
       conf.push(t.confess);
-      // graph.json of 10,000 TUs is longer than one string may be: read as the product reads it
-      const { readJsonFile } = await import(pathToFileURL(join(ROOT, 'dist', 'util', 'json-read.js')).href);
       const g = await readJsonFile(join(d, 'confess', 'graph.json'));
       compiles = g.nodes.filter((n) => n.attributes.type === 'action' && n.attributes.category === 'compile').length;
       log(`N=${tus} #${r + 1}: real ${t.real.toFixed(2)} s, floor ${t.floor.toFixed(2)} s, confess ${t.confess.toFixed(2)} s, ${compiles} compiles`);
